@@ -1,0 +1,46 @@
+/**
+ * Errors a protected request can end with. They carry their HTTP status and OAuth error
+ * code, so the HTTP layer maps them without knowing where they came from.
+ */
+export type AuthErrorCode = 'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'temporarily_unavailable';
+
+export class AuthError extends Error {
+  constructor(
+    readonly code: AuthErrorCode,
+    readonly status: 400 | 401 | 403 | 503,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AuthError';
+  }
+}
+
+/** No usable credentials were presented: RFC 6750 §3.1 says the challenge then carries no error code. */
+export class MissingCredentialsError extends AuthError {
+  constructor() {
+    super('invalid_token', 401, "Unsupported authorization header. Use 'Authorization: Bearer <token>'.");
+    this.name = 'MissingCredentialsError';
+  }
+}
+
+export class InvalidTokenError extends AuthError {
+  constructor(message = 'The access token is invalid.') {
+    super('invalid_token', 401, message);
+    this.name = 'InvalidTokenError';
+  }
+}
+
+export class InsufficientScopeError extends AuthError {
+  constructor(readonly requiredScopes: string[], message?: string) {
+    super('insufficient_scope', 403, message ?? `This operation needs the scope: ${requiredScopes.join(' ')}.`);
+    this.name = 'InsufficientScopeError';
+  }
+}
+
+/** The token may well be fine; we could not check it (JWKS or introspection down). */
+export class VerifierUnavailableError extends AuthError {
+  constructor(readonly retryAfterSeconds = 5) {
+    super('temporarily_unavailable', 503, 'The authorization server could not be reached to verify the token. Try again shortly.');
+    this.name = 'VerifierUnavailableError';
+  }
+}

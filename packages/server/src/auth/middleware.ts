@@ -1,0 +1,88 @@
+/**
+ * Express middleware for RFC 6750 bearer authentication: parse → verify → `req.auth`.
+ *
+ * Our own rather than the SDK's `requireBearerAuth`, which answers a request with no
+ * credentials with `error="invalid_token"` (RFC 6750 §3.1 says no error code), splits the
+ * header on one space, omits `realm`, and has no 503 path for a verifier outage.
+ */
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { AuthInfo, TokenVerifier } from './types.js';
+import { authorizationValues, parseBearer } from './bearerHeader.js';
+import { buildChallenge } from './challenge.js';
+import { AuthError, InsufficientScopeError, InvalidTokenError, MissingCredentialsError, VerifierUnavailableError } from './errors.js';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      /** Set by `requireBearer` once the token is verified. */
+      auth?: AuthInfo;
+    }
+  }
+}
+
+export interface ChallengeContext {
+  resourceMetadataUrl: string;
+  /** Scopes named in a 401 challenge: what a client should ask for to use this resource. */
+  scopes: readonly string[];
+}
+
+/** Writes the response for an auth failure: status, challenge and a JSON body. */
+export function sendAuthError(res: Response, error: AuthError, context: ChallengeContext): void {
+  if (error instanceof VerifierUnavailableError) {
+    res.setHeader('Retry-After', String(error.retryAfterSeconds));
+  } else if (error instanceof InsufficientScopeError) {
+    res.setHeader('WWW-Authenticate', buildChallenge({
+      resourceMetadataUrl: context.resourceMetadataUrl,
+      scope: error.requiredScopes.join(' '),
+      error: 'insufficient_scope',
+      errorDescription: error.message,
+    }));
+  } else {
+    res.setHeader('WWW-Authenticate', buildChallenge({
+      resourceMetadataUrl: context.resourceMetadataUrl,
+      scope: context.scopes.join(' '),
+      ...(error instanceof MissingCredentialsError ? {} : { error: 'invalid_token', errorDescription: error.message }),
+    }));
+  }
+  res.setHeader('Cache-Control', 'no-store');
+  res.status(error.status).json({ error: error.code, error_description: error.message });
+}
+
+/** Verifies the request's bearer token, or returns the `AuthError` that refuses it. */
+export async function authenticate(req: Request, verifier: TokenVerifier): Promise<AuthInfo> {
+  const parsed = parseBearer(authorizationValues(req.rawHeaders));
+  if (parsed.kind === 'absent') throw new MissingCredentialsError();
+  if (parsed.kind === 'malformed') throw new InvalidTokenError(parsed.reason);
+  return verifier.verifyAccessToken(parsed.token);
+}
+
+export interface RequireBearerOptions extends ChallengeContext {
+  verifier: TokenVerifier;
+  /** Called for failures that are not auth decisions (bugs); they become a 500. */
+  onUnexpectedError?: (error: unknown) => void;
+}
+
+export function requireBearer(options: RequireBearerOptions): RequestHandler {
+  const { verifier } = options;
+  return (req: Request, res: Response, next: NextFunction) => {
+    authenticate(req, verifier).then(
+      (auth) => {
+        req.auth = auth;
+        next();
+      },
+      (error: unknown) => {
+        if (error instanceof AuthError) sendAuthError(res, error, options);
+        else {
+          options.onUnexpectedError?.(error);
+          next(error);
+        }
+      },
+    );
+  };
+}
+
+/** True when the token carries every scope in `required`. */
+export function hasScopes(auth: AuthInfo, required: readonly string[]): boolean {
+  return required.every((scope) => auth.scopes.includes(scope));
+}

@@ -1,0 +1,283 @@
+/**
+ * Environment → one typed, frozen configuration object.
+ *
+ * This is the only module that reads `process.env`. Everything else receives a
+ * `Config` (or a slice of it), which keeps tests free of global state.
+ */
+import { z } from 'zod';
+
+export const DEFAULT_SCOPES = [
+  'read:inventory',
+  'read:analytics',
+  'read:companies',
+  'read:reports',
+  'read:warehouses',
+  'read:revenue',
+  'read:cogs',
+  'read:landed-cost',
+  'write:import',
+] as const;
+
+/** Asymmetric JWS algorithms only: `none` and every HS* are never accepted. */
+export const ASYMMETRIC_ALGORITHMS = [
+  'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA',
+] as const;
+
+/** Origins of the MCP clients people actually use; the operator can replace the list. */
+const DEFAULT_CLIENT_ORIGINS = [
+  'https://chatgpt.com',
+  'https://chat.openai.com',
+  'https://claude.ai',
+  'https://claude.com',
+];
+const DEV_ORIGINS = ['http://localhost:*', 'http://127.0.0.1:*', 'http://[::1]:*'];
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, detail: string) {
+    super(`Invalid configuration: ${variable} ${detail}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const list = (value: string | undefined): string[] | undefined =>
+  value === undefined || value.trim() === ''
+    ? undefined
+    : value.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean);
+
+const intIn = (min: number, max: number) =>
+  z.coerce.number({ error: `must be an integer between ${min} and ${max}` }).int(`must be an integer between ${min} and ${max}`)
+    .min(min, `must be an integer between ${min} and ${max}`).max(max, `must be an integer between ${min} and ${max}`);
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' });
+
+/** Raw environment, validated field by field so an error names its variable. */
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['production', 'development', 'test'], { error: 'must be production, development or test' }).default('development'),
+  PORT: intIn(0, 65535).default(3030),
+  HOST: z.string().min(1, 'must not be empty').optional(),
+  PUBLIC_BASE_URL: httpUrl.optional(),
+  NEONPANEL_API_BASE: httpUrl.default('https://my.neonpanel.com'),
+  OAUTH_ISSUER: httpUrl.optional(),
+  OAUTH_JWKS_URI: httpUrl.optional(),
+  OAUTH_AUDIENCE: z.string().optional(),
+  OAUTH_SCOPES: z.string().optional(),
+  OAUTH_INTROSPECTION_URL: httpUrl.optional(),
+  OAUTH_CLIENT_ID: z.string().optional(),
+  OAUTH_CLIENT_SECRET: z.string().optional(),
+  OAUTH_AUTHORIZATION_ENDPOINT: httpUrl.optional(),
+  OAUTH_TOKEN_ENDPOINT: httpUrl.optional(),
+  OAUTH_REGISTRATION_ENDPOINT: httpUrl.optional(),
+  OAUTH_ALGORITHMS: z.string().optional(),
+  OAUTH_CLOCK_SKEW_SECONDS: intIn(0, 300).default(30),
+  OAUTH_HTTP_TIMEOUT_MS: intIn(100, 60_000).default(3_000),
+  OAUTH_JWKS_COOLDOWN_MS: intIn(0, 3_600_000).default(30_000),
+  TOKEN_CACHE_MAX: intIn(0, 1_000_000).default(10_000),
+  TOKEN_CACHE_MAX_TTL_SECONDS: intIn(1, 86_400).default(300),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+    error: 'must be one of fatal, error, warn, info, debug, trace, silent',
+  }).default('info'),
+  TRUST_PROXY: z.string().default('false'),
+  BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'must look like 512kb or 1mb').default('1mb'),
+  SHUTDOWN_DRAIN_MS: intIn(0, 600_000).default(25_000),
+  ALB_IDLE_TIMEOUT_SECONDS: intIn(1, 4_000).default(3_600),
+  MCP_SESSION_MODE: z.enum(['stateful', 'stateless'], { error: 'must be stateful or stateless' }).default('stateful'),
+  MCP_MAX_SESSIONS: intIn(1, 1_000_000).default(20_000),
+  MCP_MAX_SESSIONS_PER_SUBJECT: intIn(1, 100_000).default(50),
+  MCP_SESSION_IDLE_TIMEOUT_MS: intIn(1_000, 86_400_000).default(1_800_000),
+  SSE_KEEPALIVE_MS: intIn(1_000, 600_000).default(15_000),
+  ALLOWED_ORIGINS: z.string().optional(),
+  ALLOWED_HOSTS: z.string().optional(),
+  UPSTREAM_AUTH: z.enum(['forward', 'token-exchange'], { error: 'must be forward or token-exchange' }).default('forward'),
+  UPSTREAM_TIMEOUT_MS: intIn(100, 120_000).default(15_000),
+  UPSTREAM_RETRIES: intIn(0, 5).default(2),
+  UPSTREAM_MAX_SOCKETS: intIn(1, 10_000).default(128),
+  TOKEN_EXCHANGE_URL: httpUrl.optional(),
+  TOKEN_EXCHANGE_AUDIENCE: z.string().optional(),
+  COMPANY_CACHE_TTL_MS: intIn(0, 86_400_000).default(300_000),
+});
+
+export type Env = Record<string, string | undefined>;
+
+export interface Config {
+  nodeEnv: 'production' | 'development' | 'test';
+  port: number;
+  host: string;
+  /** Origin (and optional path prefix) clients see, without a trailing slash. */
+  publicBaseUrl: string;
+  neonpanelApiBase: string;
+  oauth: {
+    issuer: string;
+    jwksUri: string | undefined;
+    introspectionUrl: string | undefined;
+    clientId: string | undefined;
+    clientSecret: string | undefined;
+    /** Every `aud` value a token may carry to be accepted here. */
+    audiences: string[];
+    scopes: string[];
+    algorithms: string[];
+    clockSkewSeconds: number;
+    httpTimeoutMs: number;
+    jwksCooldownMs: number;
+    /** When both endpoints are set, AS metadata is served from config instead of fetched. */
+    staticMetadata: { authorizationEndpoint: string; tokenEndpoint: string; registrationEndpoint: string | undefined } | undefined;
+  };
+  tokenCache: { max: number; maxTtlSeconds: number };
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  trustProxy: boolean | number | string;
+  bodyLimit: string;
+  shutdownDrainMs: number;
+  http: { keepAliveTimeoutMs: number; headersTimeoutMs: number };
+  mcp: {
+    sessionMode: 'stateful' | 'stateless';
+    maxSessions: number;
+    maxSessionsPerSubject: number;
+    sessionIdleTimeoutMs: number;
+    sseKeepAliveMs: number;
+    /** Exact origins, or `scheme://host:*` for any port. */
+    allowedOrigins: string[];
+    /** Host header values accepted; empty means any (the server is not bound to loopback). */
+    allowedHosts: string[];
+  };
+  upstream: {
+    auth: 'forward' | 'token-exchange';
+    timeoutMs: number;
+    retries: number;
+    maxSockets: number;
+    tokenExchangeUrl: string | undefined;
+    tokenExchangeAudience: string | undefined;
+    companyCacheTtlMs: number;
+  };
+}
+
+function firstIssue(error: z.ZodError): ConfigError {
+  const issue = error.issues[0]!;
+  const variable = String(issue.path[0] ?? 'environment');
+  return new ConfigError(variable, issue.message);
+}
+
+function parseTrustProxy(raw: string): boolean | number | string {
+  if (raw === 'true') return true;
+  if (raw === 'false' || raw === '') return false;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return raw; // express accepts 'loopback', CIDR lists and so on
+}
+
+const stripSlash = (url: string): string => url.replace(/\/+$/, '');
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+/** Parses and validates the environment. Throws `ConfigError` naming the first bad variable. */
+export function loadConfig(env: Env = process.env): Config {
+  const cleaned: Env = {};
+  for (const key of Object.keys(EnvSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') cleaned[key] = value;
+  }
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) throw firstIssue(parsed.error);
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+
+  if (production) {
+    if (!e.OAUTH_ISSUER) throw new ConfigError('OAUTH_ISSUER', 'is required when NODE_ENV=production');
+    if (!e.OAUTH_JWKS_URI && !e.OAUTH_INTROSPECTION_URL) {
+      throw new ConfigError('OAUTH_JWKS_URI', 'or OAUTH_INTROSPECTION_URL is required when NODE_ENV=production');
+    }
+    if (!e.PUBLIC_BASE_URL) throw new ConfigError('PUBLIC_BASE_URL', 'is required when NODE_ENV=production');
+  }
+  if (e.OAUTH_INTROSPECTION_URL && !e.OAUTH_CLIENT_ID) {
+    throw new ConfigError('OAUTH_CLIENT_ID', 'is required when OAUTH_INTROSPECTION_URL is set');
+  }
+  if (e.UPSTREAM_AUTH === 'token-exchange' && !e.TOKEN_EXCHANGE_URL && !e.OAUTH_TOKEN_ENDPOINT) {
+    throw new ConfigError('TOKEN_EXCHANGE_URL', 'is required when UPSTREAM_AUTH=token-exchange');
+  }
+
+  if (e.PUBLIC_BASE_URL && !/^https?:\/\/[^/]+\/?$/.test(e.PUBLIC_BASE_URL)) {
+    // Every advertised URL (challenge, RFC 9728 documents) is built as base + absolute path.
+    throw new ConfigError('PUBLIC_BASE_URL', 'must be an origin such as https://mcp.example.com, with no path');
+  }
+  const host = e.HOST ?? (production ? '0.0.0.0' : '127.0.0.1');
+  const publicBaseUrl = stripSlash(e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`);
+  // Outside production the embedded development authorization server (`pnpm dev`) listens here.
+  const issuer = stripSlash(e.OAUTH_ISSUER ?? 'http://localhost:3031');
+  const jwksUri = e.OAUTH_JWKS_URI ?? (e.OAUTH_INTROSPECTION_URL ? undefined : `${issuer}/jwks`);
+
+  const algorithms = list(e.OAUTH_ALGORITHMS) ?? [...ASYMMETRIC_ALGORITHMS];
+  const badAlg = algorithms.find((a) => !(ASYMMETRIC_ALGORITHMS as readonly string[]).includes(a));
+  if (badAlg) throw new ConfigError('OAUTH_ALGORITHMS', `may only list asymmetric algorithms (${ASYMMETRIC_ALGORITHMS.join(', ')}); got ${badAlg}`);
+
+  const defaultOrigins = [new URL(publicBaseUrl).origin, ...DEFAULT_CLIENT_ORIGINS, ...(production ? [] : DEV_ORIGINS)];
+  const allowedOrigins = list(e.ALLOWED_ORIGINS) ?? defaultOrigins;
+  const loopbackBind = LOOPBACK_HOSTS.has(host);
+  const allowedHosts = list(e.ALLOWED_HOSTS) ?? (loopbackBind
+    ? ['localhost', '127.0.0.1', '[::1]', new URL(publicBaseUrl).hostname].flatMap((h) => [h, `${h}:${e.PORT}`])
+    : []);
+
+  const staticMetadata = e.OAUTH_AUTHORIZATION_ENDPOINT && e.OAUTH_TOKEN_ENDPOINT
+    ? {
+        authorizationEndpoint: e.OAUTH_AUTHORIZATION_ENDPOINT,
+        tokenEndpoint: e.OAUTH_TOKEN_ENDPOINT,
+        registrationEndpoint: e.OAUTH_REGISTRATION_ENDPOINT,
+      }
+    : undefined;
+
+  const config: Config = {
+    nodeEnv: e.NODE_ENV,
+    port: e.PORT,
+    host,
+    publicBaseUrl,
+    neonpanelApiBase: stripSlash(e.NEONPANEL_API_BASE),
+    oauth: {
+      issuer,
+      jwksUri,
+      introspectionUrl: e.OAUTH_INTROSPECTION_URL,
+      clientId: e.OAUTH_CLIENT_ID,
+      clientSecret: e.OAUTH_CLIENT_SECRET,
+      audiences: list(e.OAUTH_AUDIENCE) ?? resourceIdentifiers(publicBaseUrl),
+      scopes: list(e.OAUTH_SCOPES) ?? [...DEFAULT_SCOPES],
+      algorithms,
+      clockSkewSeconds: e.OAUTH_CLOCK_SKEW_SECONDS,
+      httpTimeoutMs: e.OAUTH_HTTP_TIMEOUT_MS,
+      jwksCooldownMs: e.OAUTH_JWKS_COOLDOWN_MS,
+      staticMetadata,
+    },
+    tokenCache: { max: e.TOKEN_CACHE_MAX, maxTtlSeconds: e.TOKEN_CACHE_MAX_TTL_SECONDS },
+    logLevel: e.LOG_LEVEL,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    bodyLimit: e.BODY_LIMIT,
+    shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
+    // Above the ALB idle timeout, so the ALB (not Node) always closes idle connections first;
+    // otherwise the ALB can reuse a socket Node just closed and answer 502.
+    http: {
+      keepAliveTimeoutMs: (e.ALB_IDLE_TIMEOUT_SECONDS + 5) * 1000,
+      headersTimeoutMs: (e.ALB_IDLE_TIMEOUT_SECONDS + 10) * 1000,
+    },
+    mcp: {
+      sessionMode: e.MCP_SESSION_MODE,
+      maxSessions: e.MCP_MAX_SESSIONS,
+      maxSessionsPerSubject: e.MCP_MAX_SESSIONS_PER_SUBJECT,
+      sessionIdleTimeoutMs: e.MCP_SESSION_IDLE_TIMEOUT_MS,
+      sseKeepAliveMs: e.SSE_KEEPALIVE_MS,
+      allowedOrigins,
+      allowedHosts,
+    },
+    upstream: {
+      auth: e.UPSTREAM_AUTH,
+      timeoutMs: e.UPSTREAM_TIMEOUT_MS,
+      retries: e.UPSTREAM_RETRIES,
+      maxSockets: e.UPSTREAM_MAX_SOCKETS,
+      tokenExchangeUrl: e.TOKEN_EXCHANGE_URL ?? e.OAUTH_TOKEN_ENDPOINT,
+      tokenExchangeAudience: e.TOKEN_EXCHANGE_AUDIENCE,
+      companyCacheTtlMs: e.COMPANY_CACHE_TTL_MS,
+    },
+  };
+  return Object.freeze(config);
+}
+
+/** The paths this server protects; each gets RFC 9728 metadata at its path-inserted URL. */
+export const PROTECTED_PATHS = ['/mcp', '/sse'] as const;
+
+/** The resource identifiers this server advertises: the base URL and each protected path. */
+export function resourceIdentifiers(publicBaseUrl: string): string[] {
+  return [publicBaseUrl, ...PROTECTED_PATHS.map((p) => `${publicBaseUrl}${p}`)];
+}
