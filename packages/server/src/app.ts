@@ -1,0 +1,89 @@
+/**
+ * Express wiring only: which middleware runs, in which order, on which path.
+ * Every decision lives in the module it names.
+ */
+import express, { type Express, type RequestHandler } from 'express';
+import type { Config } from './config.js';
+import { resourceIdentifiers } from './config.js';
+import type { Logger } from './logger.js';
+import type { TokenVerifier } from './auth/types.js';
+import type { MetadataSource } from './auth/authorizationServerMetadata.js';
+import { metadataUrlFor } from './auth/protectedResourceMetadata.js';
+import { requireBearer, type ChallengeContext } from './auth/middleware.js';
+import { securityHeaders } from './http/securityHeaders.js';
+import { corsMiddleware } from './http/cors.js';
+import { healthRouter } from './http/health.js';
+import { discoveryRouter } from './http/discovery.js';
+import { errorHandler, notFound } from './http/errors.js';
+
+/** The protected HTTP surface; each handler runs after the bearer check. */
+export interface ProtectedEndpoints {
+  /** Streamable HTTP: POST, GET and DELETE on `/mcp`. */
+  streamable: RequestHandler;
+  /** Legacy HTTP+SSE stream: GET `/sse` and `/sse/`. */
+  sse: RequestHandler;
+  /** Legacy HTTP+SSE messages: POST `/messages?sessionId=…`. */
+  messages: RequestHandler;
+  /** REST façade: POST `/mcp/tools/call`. */
+  toolsCall: RequestHandler;
+  /** Checks run before authentication (Origin and Host validation). */
+  guard?: RequestHandler;
+  /** Public documents generated from the tool registry. */
+  publicRoutes?: express.Router;
+}
+
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  verifier: TokenVerifier;
+  authorizationServerMetadata: MetadataSource;
+  endpoints: ProtectedEndpoints;
+}
+
+export function challengeContext(config: Config): ChallengeContext {
+  return { resourceMetadataUrl: metadataUrlFor(config.publicBaseUrl), scopes: config.oauth.scopes };
+}
+
+export function createApp(deps: AppDeps): Express {
+  const { config, logger, endpoints } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('trust proxy', config.trustProxy);
+  app.set('query parser', 'simple');
+
+  app.use(securityHeaders({ hsts: config.publicBaseUrl.startsWith('https://') }));
+  app.use(corsMiddleware());
+
+  app.use(healthRouter({
+    neonpanelApiBase: config.neonpanelApiBase,
+    jwksUri: config.oauth.jwksUri,
+    timeoutMs: config.oauth.httpTimeoutMs,
+  }));
+  app.use(discoveryRouter({
+    resources: resourceIdentifiers(config.publicBaseUrl),
+    issuer: config.oauth.issuer,
+    scopes: config.oauth.scopes,
+    documentationUrl: `${config.publicBaseUrl}/mcp/capabilities`,
+    authorizationServerMetadata: deps.authorizationServerMetadata,
+    logger,
+  }));
+  if (endpoints.publicRoutes) app.use(endpoints.publicRoutes);
+
+  const auth = requireBearer({
+    verifier: deps.verifier,
+    ...challengeContext(config),
+    onUnexpectedError: (err) => logger.error({ err }, 'token verification failed unexpectedly'),
+  });
+  const guard: RequestHandler = endpoints.guard ?? ((_req, _res, next) => next());
+  const json = express.json({ limit: config.bodyLimit, type: ['application/json', 'application/*+json'] });
+
+  app.post('/mcp/tools/call', guard, auth, json, endpoints.toolsCall);
+  app.all('/mcp', guard, auth, endpoints.streamable);
+  app.get(['/sse', '/sse/'], guard, auth, endpoints.sse);
+  app.post('/messages', guard, auth, endpoints.messages);
+
+  app.use(notFound);
+  app.use(errorHandler(logger));
+  return app;
+}

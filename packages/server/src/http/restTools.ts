@@ -1,0 +1,57 @@
+/**
+ * `POST /mcp/tools/call`: the REST façade for clients that do not speak MCP (GPT Actions).
+ * Same registry, same auth and scope rules as MCP `tools/call`; answers the tool result.
+ */
+import type { RequestHandler } from 'express';
+import type { AuthInfo } from '../auth/types.js';
+import { InsufficientScopeError, InvalidTokenError } from '../auth/errors.js';
+import { sendAuthError, type ChallengeContext } from '../auth/middleware.js';
+import type { ToolRegistry } from '../tools/types.js';
+import { createToolContext } from '../tools/context.js';
+import { UnknownToolError, UpstreamUnauthorizedError } from '../tools/errors.js';
+import type { NeonPanelClient } from '../neonpanel/types.js';
+import { requestIdOf } from '../mcp/runtime.js';
+
+export function restToolsHandler(deps: { registry: ToolRegistry; neonpanel: NeonPanelClient; challenge: ChallengeContext }): RequestHandler {
+  return (req, res, next) => {
+    const body = req.body as { name?: unknown; arguments?: unknown } | undefined;
+    if (!body || typeof body !== 'object' || typeof body.name !== 'string') {
+      res.status(400).json({ error: 'invalid_request', error_description: 'Body must be {"name": "<tool>", "arguments": {…}}.' });
+      return;
+    }
+    if (body.arguments !== undefined && (body.arguments === null || typeof body.arguments !== 'object' || Array.isArray(body.arguments))) {
+      res.status(400).json({ error: 'invalid_request', error_description: '"arguments" must be an object.' });
+      return;
+    }
+    const controller = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) controller.abort();
+    });
+    const context = createToolContext({
+      auth: req.auth as AuthInfo,
+      requestId: requestIdOf(req),
+      signal: controller.signal,
+      neonpanel: deps.neonpanel,
+    });
+    deps.registry.call(body.name, body.arguments ?? {}, context).then(
+      (result) => {
+        res.status(200).json({
+          content: result.content,
+          ...(result.structuredContent !== undefined ? { structuredContent: result.structuredContent } : {}),
+          isError: result.isError === true,
+        });
+      },
+      (error: unknown) => {
+        if (error instanceof UnknownToolError) {
+          res.status(404).json({ error: 'unknown_tool', error_description: error.message });
+        } else if (error instanceof InsufficientScopeError) {
+          sendAuthError(res, error, deps.challenge);
+        } else if (error instanceof UpstreamUnauthorizedError) {
+          sendAuthError(res, new InvalidTokenError(error.message), deps.challenge);
+        } else {
+          next(error);
+        }
+      },
+    );
+  };
+}

@@ -1,0 +1,115 @@
+/**
+ * A Transport that lets ONE SDK `Server` serve every HTTP request of the process.
+ *
+ * The SDK's own HTTP transports bind a Server to one connection, so a stateless deployment
+ * builds a Server (and its validators) per request: most of the reference server's cost.
+ * Here each inbound request gets a process-unique JSON-RPC id on its way in (clients'
+ * ids collide across users), and the original id is restored on the way out, where the
+ * answer is routed to the HTTP response that asked for it.
+ */
+import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type {
+  JSONRPCMessage,
+  JSONRPCNotification,
+  JSONRPCRequest,
+  MessageExtraInfo,
+  RequestId,
+} from '@modelcontextprotocol/sdk/types.js';
+import type { SessionRecord } from './sessions.js';
+
+/** Where the answers to one HTTP request's JSON-RPC requests go. */
+export interface ResponseSink {
+  /** The response (result or error) to one of the requests, with the client's own id. */
+  response(message: JSONRPCMessage): void;
+  /** A notification related to one of the requests (progress, log messages). */
+  related(message: JSONRPCMessage): void;
+}
+
+/** What the request handlers may learn about the call they serve. */
+export interface CallMeta {
+  session: SessionRecord | undefined;
+  /** Correlates our logs and the upstream's (`X-Request-Id`). */
+  requestId: string;
+}
+
+interface Pending {
+  clientId: RequestId;
+  sink: ResponseSink;
+  meta: CallMeta;
+}
+
+export class Dispatcher implements Transport {
+  onmessage?: (message: JSONRPCMessage, extra?: MessageExtraInfo) => void;
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+
+  private sequence = 0;
+  private readonly pending = new Map<number, Pending>();
+  /** `sessionId \0 clientId` → our id, so a client's `notifications/cancelled` finds its request. */
+  private readonly bySessionRequest = new Map<string, number>();
+
+  async start(): Promise<void> {}
+
+  async close(): Promise<void> {
+    this.onclose?.();
+  }
+
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  /** Hands a client request to the Server; its answer will reach `sink`. Returns our id for it. */
+  request(message: JSONRPCRequest, sink: ResponseSink, meta: CallMeta, extra: MessageExtraInfo): number {
+    const id = ++this.sequence;
+    this.pending.set(id, { clientId: message.id, sink, meta });
+    if (meta.session) this.bySessionRequest.set(`${meta.session.id}\0${message.id}`, id);
+    this.onmessage?.({ ...message, id }, extra);
+    return id;
+  }
+
+  /** Hands a client notification to the Server, translating the ids that cancellations name. */
+  notify(message: JSONRPCNotification, session: SessionRecord | undefined, extra: MessageExtraInfo): void {
+    if (message.method === 'notifications/cancelled') {
+      const params = message.params as { requestId?: RequestId; reason?: string } | undefined;
+      const ours = session && params?.requestId !== undefined
+        ? this.bySessionRequest.get(`${session.id}\0${params.requestId}`)
+        : undefined;
+      if (ours === undefined) return; // unknown or already answered: nothing to cancel
+      this.cancel(ours, params?.reason ?? 'Cancelled by the client');
+      return;
+    }
+    this.onmessage?.(message, extra);
+  }
+
+  /** Aborts a request whose client went away; the Server then answers nothing. */
+  cancel(id: number, reason: string): void {
+    if (!this.forget(id)) return;
+    this.onmessage?.({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id, reason } });
+  }
+
+  meta(id: RequestId): CallMeta | undefined {
+    return typeof id === 'number' ? this.pending.get(id)?.meta : undefined;
+  }
+
+  async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+    if ('id' in message && ('result' in message || 'error' in message)) {
+      const id = message.id as number;
+      const entry = this.pending.get(id);
+      if (!entry) return; // cancelled meanwhile
+      this.forget(id);
+      entry.sink.response({ ...message, id: entry.clientId } as JSONRPCMessage);
+      return;
+    }
+    const related = options?.relatedRequestId;
+    if (related !== undefined) this.pending.get(related as number)?.sink.related(message);
+    // Messages related to no request have no HTTP response to ride on; this server sends none.
+  }
+
+  private forget(id: number): boolean {
+    const entry = this.pending.get(id);
+    if (!entry) return false;
+    this.pending.delete(id);
+    if (entry.meta.session) this.bySessionRequest.delete(`${entry.meta.session.id}\0${entry.clientId}`);
+    return true;
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Builds the MCP side of the server once: the SDK Server, its dispatcher, the session
+ * store and the transports' HTTP handlers. `close()` ends session streams at shutdown,
+ * while in-flight calls finish.
+ */
+import type { RequestHandler } from 'express';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { ChallengeContext } from '../auth/middleware.js';
+import type { ToolRegistry } from '../tools/types.js';
+import type { NeonPanelClient } from '../neonpanel/types.js';
+import { Dispatcher } from './dispatcher.js';
+import { createMcpServer } from './server.js';
+import { InMemorySessionStore, type SessionStore } from './sessions.js';
+import { StreamRegistry } from './sse.js';
+import { streamableHandler } from './streamable.js';
+import { legacySseHandlers } from './legacySse.js';
+import { requestGuard } from './guard.js';
+import type { McpRuntime } from './runtime.js';
+
+export interface McpEndpointsDeps {
+  config: Config;
+  logger: Logger;
+  registry: ToolRegistry;
+  neonpanel: NeonPanelClient;
+  challenge: ChallengeContext;
+  sessions?: SessionStore;
+}
+
+export interface McpEndpoints {
+  endpoints: { streamable: RequestHandler; sse: RequestHandler; messages: RequestHandler; guard: RequestHandler };
+  runtime: McpRuntime;
+  close(): Promise<void>;
+}
+
+export function createMcpEndpoints(deps: McpEndpointsDeps): McpEndpoints {
+  const { config, logger } = deps;
+  const sessions = deps.sessions ?? new InMemorySessionStore({
+    maxSessions: config.mcp.maxSessions,
+    maxSessionsPerSubject: config.mcp.maxSessionsPerSubject,
+    idleTimeoutMs: config.mcp.sessionIdleTimeoutMs,
+  });
+  const streams = new StreamRegistry();
+  const dispatcher = new Dispatcher();
+  const server = createMcpServer({ registry: deps.registry, dispatcher, sessions, neonpanel: deps.neonpanel });
+  server.onerror = (error) => logger.warn({ err: error }, 'mcp protocol error');
+  void server.connect(dispatcher);
+
+  const runtime: McpRuntime = {
+    config,
+    logger,
+    registry: deps.registry,
+    dispatcher,
+    sessions,
+    streams,
+    challenge: deps.challenge,
+    accepting: true,
+  };
+
+  streams.startKeepAlive(config.mcp.sseKeepAliveMs);
+  const sweepEvery = Math.min(Math.max(Math.floor(config.mcp.sessionIdleTimeoutMs / 4), 1000), 60_000);
+  const sweeper = setInterval(() => {
+    sessions.evictIdle().then((evicted) => {
+      for (const id of evicted) streams.closeSession(id);
+      if (evicted.length > 0) logger.debug({ evicted: evicted.length }, 'idle sessions evicted');
+    }, (err: unknown) => logger.warn({ err }, 'session eviction failed'));
+  }, sweepEvery);
+  sweeper.unref();
+
+  const sse = legacySseHandlers(runtime);
+  return {
+    endpoints: {
+      streamable: streamableHandler(runtime),
+      sse: sse.stream,
+      messages: sse.messages,
+      guard: requestGuard({ allowedOrigins: config.mcp.allowedOrigins, allowedHosts: config.mcp.allowedHosts }),
+    },
+    runtime,
+    async close() {
+      runtime.accepting = false;
+      clearInterval(sweeper);
+      streams.closeStandalone();
+      streams.stopKeepAlive();
+    },
+  };
+}

@@ -1,0 +1,50 @@
+/**
+ * JSON-RPC framing at the HTTP edge: the cheap structural checks done before a message
+ * reaches the SDK (which validates params fully), and error answers.
+ */
+import type { Response } from 'express';
+import type { JSONRPCMessage, JSONRPCNotification, JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
+
+export const PARSE_ERROR = -32700;
+export const INVALID_REQUEST = -32600;
+/** Server-defined: the session does not exist, is another user's, or is over a limit. */
+export const SESSION_ERROR = -32000;
+
+export function sendJsonRpcError(res: Response, status: number, code: number, message: string, headers: Record<string, string> = {}): void {
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  res.status(status).json({ jsonrpc: '2.0', error: { code, message }, id: null });
+}
+
+export type Classified =
+  | { kind: 'request'; message: JSONRPCRequest }
+  | { kind: 'notification'; message: JSONRPCNotification }
+  | { kind: 'response'; message: JSONRPCMessage };
+
+const isId = (v: unknown): boolean => typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v));
+
+/** Hand-written rather than the SDK's zod schemas: this runs on every message, on the hot path. */
+export function classify(value: unknown): Classified | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const m = value as Record<string, unknown>;
+  if (m['jsonrpc'] !== '2.0') return undefined;
+  if (typeof m['method'] === 'string') {
+    if (m['params'] !== undefined && (m['params'] === null || typeof m['params'] !== 'object')) return undefined;
+    if ('id' in m) return isId(m['id']) ? { kind: 'request', message: m as unknown as JSONRPCRequest } : undefined;
+    return { kind: 'notification', message: m as unknown as JSONRPCNotification };
+  }
+  if (isId(m['id']) && ('result' in m || 'error' in m)) return { kind: 'response', message: m as unknown as JSONRPCMessage };
+  return undefined;
+}
+
+/** Accepts one message or (2025-03-26) a batch; undefined when any part is not JSON-RPC. */
+export function classifyBody(body: unknown): Classified[] | undefined {
+  const items = Array.isArray(body) ? body : [body];
+  if (items.length === 0) return undefined;
+  const out: Classified[] = [];
+  for (const item of items) {
+    const c = classify(item);
+    if (!c) return undefined;
+    out.push(c);
+  }
+  return out;
+}

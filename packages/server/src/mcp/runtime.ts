@@ -1,0 +1,117 @@
+/**
+ * What the MCP transports share: the one Server's dispatcher, the session store, the open
+ * streams, the registry, and the helpers every transport uses on a POSTed message.
+ */
+import express, { type Request, type Response } from 'express';
+import { randomUUID } from 'node:crypto';
+import type { JSONRPCMessage, JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { AuthInfo } from '../auth/types.js';
+import { principalOf, type Principal } from '../auth/types.js';
+import { InsufficientScopeError, InvalidTokenError } from '../auth/errors.js';
+import { sendAuthError, type ChallengeContext } from '../auth/middleware.js';
+import type { ToolRegistry } from '../tools/types.js';
+import type { Dispatcher } from './dispatcher.js';
+import type { SessionStore } from './sessions.js';
+import { SessionLimitError } from './sessions.js';
+import type { StreamRegistry } from './sse.js';
+import { classifyBody, INVALID_REQUEST, PARSE_ERROR, SESSION_ERROR, sendJsonRpcError, type Classified } from './jsonrpc.js';
+import { UPSTREAM_UNAUTHORIZED } from './server.js';
+
+export interface McpRuntime {
+  config: Config;
+  logger: Logger;
+  registry: ToolRegistry;
+  dispatcher: Dispatcher;
+  sessions: SessionStore;
+  streams: StreamRegistry;
+  challenge: ChallengeContext;
+  /** False once shutdown began: no new sessions or streams. */
+  accepting: boolean;
+}
+
+const REQUEST_ID = /^[\w\-.:]{1,128}$/;
+
+/** The caller's request id if it is a sane token (the ALB and clients send one), else a new one. */
+export function requestIdOf(req: Request): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+export function principalFrom(req: Request): { auth: AuthInfo; principal: Principal } {
+  const auth = req.auth as AuthInfo; // set by requireBearer, which always runs first
+  return { auth, principal: principalOf(auth) };
+}
+
+export function isJsonContentType(req: Request): boolean {
+  const type = req.headers['content-type'];
+  return typeof type === 'string' && /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type);
+}
+
+/** Reads and classifies a POSTed JSON-RPC body, answering the client itself when it is bad. */
+export function bodyReader(limit: string) {
+  const parse = express.json({ limit, type: () => true, strict: false });
+  return (req: Request, res: Response): Promise<Classified[] | undefined> =>
+    new Promise((resolve) => {
+      if (!isJsonContentType(req)) {
+        sendJsonRpcError(res, 415, INVALID_REQUEST, 'Content-Type must be application/json.');
+        resolve(undefined);
+        return;
+      }
+      parse(req, res, (error?: unknown) => {
+        if (error) {
+          const tooLarge = (error as { type?: string }).type === 'entity.too.large';
+          sendJsonRpcError(res, tooLarge ? 413 : 400, PARSE_ERROR, tooLarge ? 'The request body is too large.' : 'Parse error: the body is not valid JSON.');
+          resolve(undefined);
+          return;
+        }
+        const messages = req.body === undefined ? undefined : classifyBody(req.body);
+        if (!messages) {
+          sendJsonRpcError(res, 400, INVALID_REQUEST, 'Invalid Request: the body must be a JSON-RPC 2.0 message.');
+          resolve(undefined);
+          return;
+        }
+        resolve(messages);
+      });
+    });
+}
+
+/** The scope a `tools/call` in this batch needs and the token lacks, checked before anything runs. */
+export function missingScope(messages: readonly Classified[], registry: ToolRegistry, auth: AuthInfo): string | undefined {
+  for (const c of messages) {
+    if (c.kind !== 'request' || c.message.method !== 'tools/call') continue;
+    const name = (c.message.params as { name?: unknown } | undefined)?.name;
+    const scope = typeof name === 'string' ? registry.get(name)?.scope : undefined;
+    if (scope !== undefined && !auth.scopes.includes(scope)) return scope;
+  }
+  return undefined;
+}
+
+export function sendInsufficientScope(res: Response, scope: string, challenge: ChallengeContext): void {
+  sendAuthError(res, new InsufficientScopeError([scope]), challenge);
+}
+
+/** Maps a session-limit failure to an HTTP answer the client can act on. */
+export function sendSessionLimit(res: Response, error: SessionLimitError): void {
+  if (error.limit === 'per-subject') sendJsonRpcError(res, 429, SESSION_ERROR, error.message);
+  else sendJsonRpcError(res, 503, SESSION_ERROR, error.message, { 'Retry-After': '30' });
+}
+
+/** True when a JSON answer should become a 401 so the client re-links the account. */
+export function upstreamUnauthorized(responses: readonly JSONRPCMessage[]): string | undefined {
+  for (const r of responses) {
+    const error = (r as { error?: { code?: number; message?: string } }).error;
+    if (error?.code === UPSTREAM_UNAUTHORIZED) return error.message;
+  }
+  return undefined;
+}
+
+export function sendUpstreamUnauthorized(res: Response, challenge: ChallengeContext): void {
+  sendAuthError(res, new InvalidTokenError('NeonPanel rejected the access token. Sign in again.'), challenge);
+}
+
+export function hasProgressToken(request: JSONRPCRequest): boolean {
+  const meta = (request.params as { _meta?: { progressToken?: unknown } } | undefined)?._meta;
+  return meta?.progressToken !== undefined;
+}

@@ -1,0 +1,99 @@
+/**
+ * The MCP server, built once per process from the tool registry.
+ */
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import {
+  CallToolRequestSchema,
+  ErrorCode,
+  ListToolsRequestSchema,
+  McpError,
+  SetLevelRequestSchema,
+  type ListToolsResult,
+  type LoggingLevel,
+} from '@modelcontextprotocol/sdk/types.js';
+import type { AuthInfo } from '../auth/types.js';
+import type { LogLevel, ToolRegistry } from '../tools/types.js';
+import { createToolContext } from '../tools/context.js';
+import { InsufficientScopeError, UnknownToolError, UpstreamUnauthorizedError } from '../tools/errors.js';
+import type { NeonPanelClient } from '../neonpanel/types.js';
+import type { Dispatcher } from './dispatcher.js';
+import type { SessionStore } from './sessions.js';
+import { VERSION } from '../version.js';
+
+/** JSON-RPC error codes the HTTP layer turns back into HTTP auth answers (server range −32000…−32099). */
+export const UPSTREAM_UNAUTHORIZED = -32001;
+export const INSUFFICIENT_SCOPE = -32003;
+
+const LEVELS: readonly LogLevel[] = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'];
+
+export const SERVER_INSTRUCTIONS =
+  'Tools for a NeonPanel account: companies, inventory, warehouses, COGS, landed cost, revenue, analytics, reports and imports. ' +
+  'Most tools need a company: pass its UUID or its name. Start with neonpanel_whoami if a call reports missing permissions.';
+
+export interface McpServerDeps {
+  registry: ToolRegistry;
+  dispatcher: Dispatcher;
+  sessions: SessionStore;
+  neonpanel: NeonPanelClient;
+}
+
+export function createMcpServer(deps: McpServerDeps): Server {
+  const { registry, dispatcher, sessions, neonpanel } = deps;
+  const server = new Server(
+    { name: 'neonpanel-mcp', title: 'NeonPanel', version: VERSION },
+    { capabilities: { tools: { listChanged: false }, logging: {} }, instructions: SERVER_INSTRUCTIONS },
+  );
+
+  // Computed once: the list never changes while the process runs.
+  const listResult: ListToolsResult = {
+    tools: registry.tools.map(({ scope: _scope, ...tool }) => tool),
+  };
+  server.setRequestHandler(ListToolsRequestSchema, () => listResult);
+
+  // Replaces the SDK's handler, which keeps levels in a map that no session end ever clears.
+  server.setRequestHandler(SetLevelRequestSchema, async (request, extra) => {
+    const session = dispatcher.meta(extra.requestId)?.session;
+    if (session) await sessions.update(session.id, { logLevel: request.params.level as LogLevel });
+    return {};
+  });
+
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+    const auth = extra.authInfo as AuthInfo;
+    const meta = dispatcher.meta(extra.requestId);
+    const requestId = meta?.requestId ?? String(extra.requestId);
+    const progressToken = request.params._meta?.progressToken;
+    const minLevel = meta?.session?.logLevel;
+    const context = createToolContext({
+      auth,
+      requestId,
+      signal: extra.signal,
+      neonpanel,
+      progress: async (progress, total, message) => {
+        if (progressToken === undefined) return;
+        await extra.sendNotification({
+          method: 'notifications/progress',
+          params: { progressToken, progress, ...(total !== undefined ? { total } : {}), ...(message ? { message } : {}) },
+        });
+      },
+      log: async (level, data) => {
+        if (minLevel && LEVELS.indexOf(level) < LEVELS.indexOf(minLevel)) return;
+        await extra.sendNotification({
+          method: 'notifications/message',
+          params: { level: level as LoggingLevel, logger: 'neonpanel', data },
+        });
+      },
+    });
+    try {
+      return await registry.call(request.params.name, request.params.arguments ?? {}, context);
+    } catch (error) {
+      if (error instanceof UnknownToolError) throw new McpError(ErrorCode.InvalidParams, error.message);
+      if (error instanceof InsufficientScopeError) {
+        throw new McpError(INSUFFICIENT_SCOPE, error.message, { scope: error.requiredScopes.join(' ') });
+      }
+      if (error instanceof UpstreamUnauthorizedError) throw new McpError(UPSTREAM_UNAUTHORIZED, error.message);
+      throw error;
+    }
+  });
+
+  return server;
+}

@@ -1,0 +1,209 @@
+/**
+ * `/mcp`: MCP Streamable HTTP (2025-03-26 … 2025-11-25). POST carries messages and answers
+ * in JSON or SSE; GET opens the server-to-client stream; DELETE ends the session.
+ */
+import type { Request, RequestHandler, Response } from 'express';
+import { SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCMessage, type JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { Principal } from '../auth/types.js';
+import type { SessionRecord } from './sessions.js';
+import { SessionLimitError } from './sessions.js';
+import { SseStream, writeSseHeaders } from './sse.js';
+import { JsonCollector, PostStreamSink } from './sinks.js';
+import { INVALID_REQUEST, SESSION_ERROR, sendJsonRpcError } from './jsonrpc.js';
+import {
+  bodyReader,
+  hasProgressToken,
+  missingScope,
+  principalFrom,
+  requestIdOf,
+  sendInsufficientScope,
+  sendSessionLimit,
+  sendUpstreamUnauthorized,
+  upstreamUnauthorized,
+  type McpRuntime,
+} from './runtime.js';
+
+const SESSION_HEADER = 'mcp-session-id';
+
+function accepts(req: Request, type: string): boolean {
+  const accept = req.headers.accept;
+  if (!accept) return type === 'application/json'; // a client that says nothing gets JSON
+  return accept.includes(type) || accept.includes('*/*');
+}
+
+/** An unsupported `MCP-Protocol-Version` is a 400 (spec: "Protocol Version Header"). */
+function protocolVersionOk(req: Request, res: Response): boolean {
+  const version = req.headers['mcp-protocol-version'];
+  if (version === undefined || SUPPORTED_PROTOCOL_VERSIONS.includes(version as string)) return true;
+  sendJsonRpcError(res, 400, INVALID_REQUEST, `Unsupported MCP-Protocol-Version: ${String(version).slice(0, 40)}. Supported: ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')}.`);
+  return false;
+}
+
+/** The caller's session from the header: 400 when missing, 404 when unknown or someone else's. */
+async function ownedSession(rt: McpRuntime, req: Request, res: Response, principal: Principal): Promise<SessionRecord | undefined> {
+  const id = req.headers[SESSION_HEADER];
+  if (typeof id !== 'string' || id === '') {
+    sendJsonRpcError(res, 400, SESSION_ERROR, 'Bad Request: Mcp-Session-Id header is required.');
+    return undefined;
+  }
+  const session = await rt.sessions.getOwned(id, principal);
+  if (!session) {
+    sendJsonRpcError(res, 404, SESSION_ERROR, 'Session not found. Start a new session with initialize.');
+    return undefined;
+  }
+  rt.sessions.touch(id);
+  return session;
+}
+
+export function streamableHandler(rt: McpRuntime): RequestHandler {
+  const readBody = bodyReader(rt.config.bodyLimit);
+  const stateful = rt.config.mcp.sessionMode === 'stateful';
+
+  async function post(req: Request, res: Response): Promise<void> {
+    if (!protocolVersionOk(req, res)) return;
+    if (!accepts(req, 'application/json') && !accepts(req, 'text/event-stream')) {
+      sendJsonRpcError(res, 406, INVALID_REQUEST, 'Not Acceptable: the client must accept application/json or text/event-stream.');
+      return;
+    }
+    const messages = await readBody(req, res);
+    if (!messages) return;
+    const { auth, principal } = principalFrom(req);
+
+    const isInitialize = messages.some((m) => m.kind === 'request' && m.message.method === 'initialize');
+    if (isInitialize && messages.length > 1) {
+      sendJsonRpcError(res, 400, INVALID_REQUEST, 'Invalid Request: initialize must be sent on its own.');
+      return;
+    }
+    const scope = missingScope(messages, rt.registry, auth);
+    if (scope !== undefined) {
+      sendInsufficientScope(res, scope, rt.challenge);
+      return;
+    }
+
+    let session: SessionRecord | undefined;
+    if (stateful) {
+      if (isInitialize) {
+        if (!rt.accepting) {
+          sendJsonRpcError(res, 503, SESSION_ERROR, 'The server is shutting down. Retry shortly.', { 'Retry-After': '5' });
+          return;
+        }
+        try {
+          session = await rt.sessions.create(principal, 'streamable');
+        } catch (error) {
+          if (error instanceof SessionLimitError) return sendSessionLimit(res, error);
+          throw error;
+        }
+        res.setHeader('Mcp-Session-Id', session.id);
+      } else {
+        session = await ownedSession(rt, req, res, principal);
+        if (!session) return;
+      }
+    }
+
+    const requestId = requestIdOf(req);
+    const meta = { session, requestId };
+    const extra = {
+      authInfo: auth,
+      requestInfo: { headers: req.headers },
+    };
+    const requests: JSONRPCRequest[] = [];
+    for (const m of messages) {
+      if (m.kind === 'request') requests.push(m.message);
+      else if (m.kind === 'notification') rt.dispatcher.notify(m.message, session, extra);
+      // Responses would answer server-to-client requests; this server sends none.
+    }
+    if (requests.length === 0) {
+      res.status(202).end();
+      return;
+    }
+
+    const ids: number[] = [];
+    let finished = false;
+    res.once('close', () => {
+      if (!finished) for (const id of ids) rt.dispatcher.cancel(id, 'The client closed the connection.');
+    });
+
+    const streamWanted = accepts(req, 'text/event-stream') && (!accepts(req, 'application/json') || requests.some(hasProgressToken));
+    if (streamWanted) {
+      writeSseHeaders(res, session ? { 'Mcp-Session-Id': session.id } : {});
+      const stream = new SseStream(res, session?.id);
+      rt.streams.add(stream);
+      stream.onClose(() => (finished = true));
+      const sink = new PostStreamSink(requests.length, stream);
+      for (const r of requests) ids.push(rt.dispatcher.request(r, sink, meta, extra));
+      return;
+    }
+
+    const batch = messages.length > 1 || Array.isArray(req.body);
+    const sink = new JsonCollector(
+      requests.length,
+      (responses: JSONRPCMessage[]) => {
+        finished = true;
+        if (res.headersSent || res.destroyed) return;
+        if (isInitialize && session) afterInitialize(session, responses[0]);
+        if (upstreamUnauthorized(responses) !== undefined) return sendUpstreamUnauthorized(res, rt.challenge);
+        res.status(200).json(batch ? responses : responses[0]);
+      },
+      session ? (message) => rt.streams.sendToSession(session.id, message) : undefined,
+    );
+    for (const r of requests) ids.push(rt.dispatcher.request(r, sink, meta, extra));
+  }
+
+  function afterInitialize(session: SessionRecord, response: JSONRPCMessage | undefined): void {
+    const result = (response as { result?: { protocolVersion?: string } } | undefined)?.result;
+    if (result?.protocolVersion) void rt.sessions.update(session.id, { protocolVersion: result.protocolVersion });
+    else void rt.sessions.delete(session.id); // a failed initialize leaves no session behind
+  }
+
+  async function get(req: Request, res: Response): Promise<void> {
+    if (!stateful) {
+      res.setHeader('Allow', 'POST');
+      sendJsonRpcError(res, 405, INVALID_REQUEST, 'Method Not Allowed: this server is stateless; there is no server-to-client stream.');
+      return;
+    }
+    if (!protocolVersionOk(req, res)) return;
+    if (!accepts(req, 'text/event-stream')) {
+      sendJsonRpcError(res, 406, INVALID_REQUEST, 'Not Acceptable: the client must accept text/event-stream.');
+      return;
+    }
+    const { principal } = principalFrom(req);
+    const session = await ownedSession(rt, req, res, principal);
+    if (!session) return;
+    if (rt.streams.hasStream(session.id, (s) => s.standalone)) {
+      sendJsonRpcError(res, 409, INVALID_REQUEST, 'Conflict: only one stream per session is allowed.');
+      return;
+    }
+    if (!rt.accepting) {
+      sendJsonRpcError(res, 503, SESSION_ERROR, 'The server is shutting down. Retry shortly.', { 'Retry-After': '5' });
+      return;
+    }
+    writeSseHeaders(res, { 'Mcp-Session-Id': session.id });
+    const stream = new SseStream(res, session.id, true);
+    rt.streams.add(stream);
+  }
+
+  async function del(req: Request, res: Response): Promise<void> {
+    if (!stateful) {
+      res.setHeader('Allow', 'POST');
+      sendJsonRpcError(res, 405, INVALID_REQUEST, 'Method Not Allowed: this server is stateless; there is no session to end.');
+      return;
+    }
+    if (!protocolVersionOk(req, res)) return;
+    const { principal } = principalFrom(req);
+    const session = await ownedSession(rt, req, res, principal);
+    if (!session) return;
+    await rt.sessions.delete(session.id);
+    rt.streams.closeSession(session.id);
+    res.status(200).end();
+  }
+
+  return (req, res, next) => {
+    const handler = req.method === 'POST' ? post : req.method === 'GET' ? get : req.method === 'DELETE' ? del : undefined;
+    if (!handler) {
+      res.setHeader('Allow', stateful ? 'GET, POST, DELETE' : 'POST');
+      sendJsonRpcError(res, 405, INVALID_REQUEST, 'Method Not Allowed.');
+      return;
+    }
+    handler(req, res).catch(next);
+  };
+}

@@ -1,0 +1,137 @@
+/**
+ * One running server: builds the dependencies from a `Config`, listens, and drains on
+ * shutdown. `main.ts` calls it with the environment; tests, the dev entry point and the
+ * benchmark call it with their own config.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config.js';
+import { createLogger, type Logger } from './logger.js';
+import { createVerifier } from './auth/createVerifier.js';
+import { fetchedMetadataSource, staticMetadata, type MetadataSource } from './auth/authorizationServerMetadata.js';
+import type { TokenVerifier } from './auth/types.js';
+import { createApp, challengeContext } from './app.js';
+import { createMcpEndpoints, type McpEndpoints } from './mcp/endpoints.js';
+import { defaultRegistry } from './tools/registry.js';
+import type { ToolRegistry } from './tools/types.js';
+import { createNeonPanelClient } from './neonpanel/client.js';
+import type { NeonPanelClient } from './neonpanel/types.js';
+import { restToolsHandler } from './http/restTools.js';
+import { publicDocsRouter } from './http/publicDocs.js';
+
+export interface StartOptions {
+  logger?: Logger;
+  registry?: ToolRegistry;
+  verifier?: TokenVerifier;
+  neonpanel?: NeonPanelClient;
+}
+
+export interface RunningServer {
+  /** The MCP runtime (sessions, streams, dispatcher), for tests and the benchmark's counters. */
+  mcp: McpEndpoints['runtime'];
+  url: string;
+  httpServer: http.Server;
+  /** Stops accepting, lets in-flight work finish within the drain deadline, then closes. */
+  shutdown(reason?: string): Promise<void>;
+}
+
+function authorizationServerMetadataFor(config: Config): MetadataSource {
+  const s = config.oauth.staticMetadata;
+  if (s) {
+    const doc = staticMetadata({ issuer: config.oauth.issuer, ...s, scopes: config.oauth.scopes });
+    return { get: () => Promise.resolve(doc) };
+  }
+  return fetchedMetadataSource({ issuer: config.oauth.issuer, timeoutMs: config.oauth.httpTimeoutMs });
+}
+
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  let stopPurging = () => {};
+  let verifier = options.verifier;
+  if (!verifier) {
+    const cached = createVerifier(config);
+    stopPurging = cached.startPurging();
+    verifier = cached;
+  }
+  const neonpanel = options.neonpanel ?? createNeonPanelClient(config, logger);
+  const registry = options.registry ?? defaultRegistry({
+    onUnexpectedError: (err, tool) => logger.error({ err, tool }, 'tool failed unexpectedly'),
+  });
+  const challenge = challengeContext(config);
+  const authorizationServerMetadata = authorizationServerMetadataFor(config);
+  const mcp = createMcpEndpoints({ config, logger, registry, neonpanel, challenge });
+  const app = createApp({
+    config,
+    logger,
+    verifier,
+    authorizationServerMetadata,
+    endpoints: {
+      ...mcp.endpoints,
+      toolsCall: restToolsHandler({ registry, neonpanel, challenge }),
+      publicRoutes: publicDocsRouter({
+        registry,
+        publicBaseUrl: config.publicBaseUrl,
+        issuer: config.oauth.issuer,
+        scopes: config.oauth.scopes,
+        sessionMode: config.mcp.sessionMode,
+        authorizationServerMetadata,
+      }),
+    },
+  });
+
+  const httpServer = http.createServer(app);
+  httpServer.keepAliveTimeout = config.http.keepAliveTimeoutMs;
+  httpServer.headersTimeout = config.http.headersTimeoutMs;
+  // SSE responses live for hours; requestTimeout would cut the request phase of a slow
+  // client only, but 0 keeps Node from ever timing out a long stream on our behalf.
+  httpServer.requestTimeout = 0;
+
+  // In-flight requests, so the drain knows when it is done.
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
+  httpServer.on('request', (_req: http.IncomingMessage, res: http.ServerResponse) => {
+    inFlight++;
+    res.once('close', () => {
+      inFlight--;
+      if (inFlight === 0) drained?.();
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
+  });
+  const address = httpServer.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+
+  let shuttingDown: Promise<void> | undefined;
+  async function shutdown(reason = 'shutdown'): Promise<void> {
+    shuttingDown ??= (async () => {
+      logger.info({ reason, inFlight, drainMs: config.shutdownDrainMs }, 'draining');
+      const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      httpServer.closeIdleConnections();
+      // Long-lived streams end now; in-flight tool calls keep going until the deadline.
+      await mcp.close();
+      const idle = inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => (drained = resolve));
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<'deadline'>((resolve) => {
+        timer = setTimeout(() => resolve('deadline'), config.shutdownDrainMs);
+      });
+      const outcome = await Promise.race([idle.then(() => 'drained' as const), deadline]);
+      clearTimeout(timer);
+      if (outcome === 'deadline') logger.warn({ inFlight }, 'drain deadline reached; closing remaining connections');
+      httpServer.closeAllConnections();
+      await closed;
+      stopPurging();
+      neonpanel.close?.();
+      logger.info({ outcome }, 'stopped');
+    })();
+    return shuttingDown;
+  }
+
+  return { url, httpServer, shutdown, mcp: mcp.runtime };
+}

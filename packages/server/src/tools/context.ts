@@ -1,0 +1,27 @@
+import type { AuthInfo } from '../auth/types.js';
+import { principalOf } from '../auth/types.js';
+import type { NeonPanelClient } from '../neonpanel/types.js';
+import type { ToolContext } from './types.js';
+
+const noop = async () => {};
+
+/** The context of one tool call; transports that cannot carry progress or logs leave them out. */
+export function createToolContext(input: {
+  auth: AuthInfo;
+  requestId: string;
+  signal: AbortSignal;
+  neonpanel: NeonPanelClient;
+  progress?: ToolContext['progress'];
+  log?: ToolContext['log'];
+}): ToolContext {
+  const { auth, requestId, signal, neonpanel } = input;
+  return {
+    auth,
+    subject: principalOf(auth).subject,
+    requestId,
+    signal,
+    neonpanel: () => neonpanel.forCaller({ auth, requestId, signal }),
+    progress: input.progress ?? noop,
+    log: input.log ?? noop,
+  };
+}

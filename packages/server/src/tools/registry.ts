@@ -1,0 +1,85 @@
+/**
+ * The one list of tools. Schemas are converted to JSON Schema once, here, and every
+ * consumer (MCP tools/list, the REST façade, /mcp/capabilities, the OpenAPI document)
+ * reads the same published form.
+ */
+import { z } from 'zod';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { PublishedTool, ToolContext, ToolDefinition, ToolRegistry } from './types.js';
+import { InsufficientScopeError, UnknownToolError, UpstreamUnauthorizedError } from './errors.js';
+import { errorResult } from './result.js';
+import { NeonPanelError } from '../neonpanel/errors.js';
+import { accountTools } from './account.js';
+
+const TOOL_NAME = /^[a-z][a-z0-9]*(_[a-z0-9]+)+$/;
+
+type ObjectSchema = { type: 'object'; [key: string]: unknown };
+
+/** Plain JSON Schema (no `$ref`, no `$schema`), as clients that inline schemas expect. */
+export function toObjectSchema(schema: z.ZodType, io: 'input' | 'output', where: string): ObjectSchema {
+  const json = z.toJSONSchema(schema, { io, reused: 'inline', unrepresentable: 'any' }) as Record<string, unknown>;
+  delete json['$schema'];
+  if (json['type'] !== 'object') throw new Error(`${where}: schema must be an object schema`);
+  if (JSON.stringify(json).includes('"$ref"')) throw new Error(`${where}: schema must not use $ref`);
+  return json as ObjectSchema;
+}
+
+function publish(def: ToolDefinition): PublishedTool {
+  if (!TOOL_NAME.test(def.name) || def.name.length > 64) {
+    throw new Error(`Tool name ${def.name} must be snake_case with a domain prefix and at most 64 characters`);
+  }
+  return {
+    name: def.name,
+    title: def.title,
+    description: def.description,
+    scope: def.scope,
+    inputSchema: toObjectSchema(def.input, 'input', `${def.name} input`),
+    ...(def.output ? { outputSchema: toObjectSchema(def.output, 'output', `${def.name} output`) } : {}),
+    annotations: { title: def.title, ...def.annotations },
+  };
+}
+
+export interface RegistryOptions {
+  /** Called with failures that are bugs, not user errors; the caller still gets a tool error. */
+  onUnexpectedError?: (error: unknown, toolName: string) => void;
+}
+
+export function createRegistry(definitions: readonly ToolDefinition[], options: RegistryOptions = {}): ToolRegistry {
+  const entries = new Map<string, { def: ToolDefinition; published: PublishedTool }>();
+  for (const def of definitions) {
+    if (entries.has(def.name)) throw new Error(`Duplicate tool name ${def.name}`);
+    entries.set(def.name, { def, published: publish(def) });
+  }
+  const tools = Object.freeze([...entries.values()].map((e) => e.published));
+
+  return {
+    tools,
+    get: (name) => entries.get(name)?.published,
+    async call(name: string, args: unknown, context: ToolContext): Promise<CallToolResult> {
+      const entry = entries.get(name);
+      if (!entry) throw new UnknownToolError(name);
+      const { def } = entry;
+      if (def.scope !== undefined && !context.auth.scopes.includes(def.scope)) throw new InsufficientScopeError([def.scope]);
+      const parsed = def.input.safeParse(args ?? {});
+      if (!parsed.success) return errorResult(`Invalid arguments for ${name}:\n${z.prettifyError(parsed.error)}`);
+      try {
+        return await def.handler(parsed.data, context);
+      } catch (error) {
+        if (error instanceof NeonPanelError) {
+          if (error.kind === 'unauthorized') throw new UpstreamUnauthorizedError();
+          return errorResult(error.toolMessage);
+        }
+        if (context.signal.aborted) return errorResult('The request was cancelled.');
+        options.onUnexpectedError?.(error, name);
+        return errorResult(`The tool ${name} failed unexpectedly. Try again; if it keeps failing, report it.`);
+      }
+    },
+  };
+}
+
+/** Every tool this server offers, in the order `tools/list` shows them. */
+export const ALL_TOOLS: readonly ToolDefinition[] = [...accountTools] as ToolDefinition[];
+
+export function defaultRegistry(options: RegistryOptions = {}): ToolRegistry {
+  return createRegistry(ALL_TOOLS, options);
+}

@@ -1,0 +1,59 @@
+/**
+ * A tool is data: name, scope, schemas, annotations and a handler. One registry of these
+ * feeds MCP `tools/list`, the REST façade, `/mcp/capabilities`, the OpenAPI document and
+ * the tests.
+ */
+import type { z } from 'zod';
+import type { CallToolResult, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
+import type { AuthInfo } from '../auth/types.js';
+import type { NeonPanelApi } from '../neonpanel/types.js';
+
+export type LogLevel = 'debug' | 'info' | 'notice' | 'warning' | 'error' | 'critical' | 'alert' | 'emergency';
+
+/** Everything a handler may know about its call. The caller comes only from `auth`. */
+export interface ToolContext {
+  auth: AuthInfo;
+  /** Token subject (`sub`). */
+  subject: string;
+  requestId: string;
+  signal: AbortSignal;
+  /** The NeonPanel API as this caller. */
+  neonpanel(): NeonPanelApi;
+  /** Reports progress when the client asked for it (a progress token); a no-op otherwise. */
+  progress(progress: number, total?: number, message?: string): Promise<void>;
+  /** An MCP log message to the client, filtered by the session's `logging/setLevel`. */
+  log(level: LogLevel, data: unknown): Promise<void>;
+}
+
+export interface ToolDefinition<Input extends z.ZodObject = z.ZodObject, Output extends z.ZodType = z.ZodType> {
+  /** snake_case with a domain prefix, at most 64 characters, no dots. */
+  name: string;
+  title: string;
+  /** When to use the tool and what it returns. */
+  description: string;
+  /** The OAuth scope a caller needs; undefined for tools any authenticated caller may use. */
+  scope: string | undefined;
+  input: Input;
+  /** Set on every read tool; its `structuredContent` validates against it. */
+  output?: Output;
+  annotations: Required<Pick<ToolAnnotations, 'readOnlyHint' | 'destructiveHint' | 'idempotentHint' | 'openWorldHint'>>;
+  handler(args: z.output<Input>, context: ToolContext): Promise<CallToolResult>;
+}
+
+/** A tool as published: JSON Schemas computed once at start-up. */
+export interface PublishedTool {
+  name: string;
+  title: string;
+  description: string;
+  scope: string | undefined;
+  inputSchema: { type: 'object'; [key: string]: unknown };
+  outputSchema?: { type: 'object'; [key: string]: unknown };
+  annotations: ToolAnnotations;
+}
+
+export interface ToolRegistry {
+  readonly tools: readonly PublishedTool[];
+  get(name: string): PublishedTool | undefined;
+  /** Validates arguments, runs the handler and maps failures to tool results. */
+  call(name: string, args: unknown, context: ToolContext): Promise<CallToolResult>;
+}
