@@ -1,0 +1,129 @@
+/**
+ * Content checks for the documents the matrix fetches. Each returns the problems it found;
+ * an empty list means the document is what a client needs.
+ */
+import { OAuthMetadataSchema, OAuthProtectedResourceMetadataSchema } from '@modelcontextprotocol/sdk/shared/auth.js';
+import type { DocumentCheck } from './cases.js';
+import type { HttpOutcome } from './http.js';
+import { clip } from './text.js';
+
+type Problems = string[];
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function zodProblems(error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }> }): Problems {
+  return error.issues.slice(0, 3).map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`);
+}
+
+/**
+ * RFC 9728 metadata, validated with the MCP SDK's own schema (what real clients parse it
+ * with), plus what this gateway promises: a `resource` equal to one of `expectedResources`,
+ * header-only bearer tokens, and non-empty authorization servers and scopes.
+ */
+export function protectedResourceMetadataProblems(json: unknown, expectedResources: readonly string[]): Problems {
+  const parsed = OAuthProtectedResourceMetadataSchema.safeParse(json);
+  if (!parsed.success) return zodProblems(parsed.error).map((p) => `RFC 9728: ${p}`);
+  const doc = parsed.data;
+  const problems: Problems = [];
+  if (!expectedResources.includes(doc.resource)) {
+    problems.push(`resource ${clip(doc.resource, 120)} does not match ${expectedResources.join(' or ')}`);
+  }
+  if (!doc.authorization_servers?.length) problems.push('no authorization_servers');
+  if (!doc.scopes_supported?.length) problems.push('no scopes_supported');
+  const methods = doc.bearer_methods_supported;
+  if (!methods || methods.length !== 1 || methods[0] !== 'header') {
+    problems.push(`bearer_methods_supported is ${clip(JSON.stringify(methods) ?? 'absent', 60)}, want ["header"]`);
+  }
+  if (!doc.resource_name) problems.push('no resource_name');
+  return problems;
+}
+
+function healthProblems(json: unknown): Problems {
+  if (!isObject(json)) return ['body is not a JSON object'];
+  return json['status'] === 'ok' ? [] : [`status is ${clip(JSON.stringify(json['status']) ?? 'absent', 40)}, want "ok"`];
+}
+
+function authorizationServerMetadataProblems(json: unknown): Problems {
+  const parsed = OAuthMetadataSchema.safeParse(json);
+  return parsed.success ? [] : zodProblems(parsed.error).map((p) => `RFC 8414: ${p}`);
+}
+
+function openApiJsonProblems(json: unknown): Problems {
+  if (!isObject(json)) return ['body is not a JSON object'];
+  const problems: Problems = [];
+  if (typeof json['openapi'] !== 'string' || !json['openapi'].startsWith('3.')) {
+    problems.push(`openapi is ${clip(JSON.stringify(json['openapi']) ?? 'absent', 40)}, want 3.x`);
+  }
+  const paths = json['paths'];
+  if (!isObject(paths) || !isObject(paths['/mcp/tools/call'])) problems.push('paths lacks /mcp/tools/call');
+  return problems;
+}
+
+function openApiYamlProblems(text: string | undefined): Problems {
+  // A YAML parser would prove more than this needs: the JSON twin is checked in full.
+  return /^openapi:\s*["']?3\./m.test(text ?? '') ? [] : ['no top-level "openapi: 3.x" line'];
+}
+
+function aiPluginProblems(json: unknown): Problems {
+  if (!isObject(json)) return ['body is not a JSON object'];
+  const problems: Problems = [];
+  const auth = json['auth'];
+  if (!isObject(auth) || auth['type'] !== 'oauth') problems.push('auth.type is not "oauth"');
+  else {
+    for (const field of ['authorization_url', 'client_url']) {
+      if (typeof auth[field] !== 'string') problems.push(`auth.${field} missing`);
+    }
+  }
+  const api = json['api'];
+  if (!isObject(api) || typeof api['url'] !== 'string' || !api['url'].endsWith('/openapi.json')) {
+    problems.push('api.url does not point at /openapi.json');
+  }
+  return problems;
+}
+
+function capabilitiesProblems(json: unknown): Problems {
+  if (!isObject(json) || !Array.isArray(json['tools'])) return ['no tools array'];
+  const tools = json['tools'] as unknown[];
+  if (tools.length === 0) return ['tools is empty'];
+  const unnamed = tools.filter((t) => !isObject(t) || typeof t['name'] !== 'string' || !isObject(t['inputSchema']));
+  return unnamed.length ? [`${unnamed.length} tool(s) without name or inputSchema`] : [];
+}
+
+function toolResultProblems(json: unknown): Problems {
+  if (!isObject(json)) return ['body is not a JSON object'];
+  const problems: Problems = [];
+  if (!Array.isArray(json['content'])) problems.push('no content array');
+  if (json['isError'] === true) {
+    const first = Array.isArray(json['content']) ? (json['content'][0] as { text?: unknown } | undefined) : undefined;
+    problems.push(`isError: ${typeof first?.text === 'string' ? clip(first.text, 160) : 'true'}`);
+  }
+  return problems;
+}
+
+/** Problems with a fetched document; `target` is the server URL without a trailing slash. */
+export function documentProblems(check: DocumentCheck, outcome: HttpOutcome, target: string): Problems {
+  switch (check.kind) {
+    case 'health': return healthProblems(outcome.json);
+    case 'authorization-server-metadata': return authorizationServerMetadataProblems(outcome.json);
+    case 'openapi-json': return openApiJsonProblems(outcome.json);
+    case 'openapi-yaml': return openApiYamlProblems(outcome.text);
+    case 'ai-plugin': return aiPluginProblems(outcome.json);
+    case 'capabilities': return capabilitiesProblems(outcome.json);
+    case 'protected-resource-metadata': return protectedResourceMetadataProblems(outcome.json, [`${target}${check.resourcePath}`]);
+    case 'tool-result': return toolResultProblems(outcome.json);
+  }
+}
+
+export function describeDocument(check: DocumentCheck): string {
+  switch (check.kind) {
+    case 'health': return 'status ok';
+    case 'authorization-server-metadata': return 'RFC 8414 metadata';
+    case 'openapi-json': return 'OpenAPI 3.x';
+    case 'openapi-yaml': return 'OpenAPI 3.x';
+    case 'ai-plugin': return 'oauth manifest';
+    case 'capabilities': return 'tool list';
+    case 'protected-resource-metadata': return `RFC 9728 resource=${check.resourcePath || '/'}`;
+    case 'tool-result': return 'tool result, not isError';
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * The parts of the judging that a fake server does not reach: CORS wildcards and the
+ * RFC 9728 metadata-URL arithmetic.
+ */
+import { corsProblems, resourceForMetadataUrl } from '../src/checks.js';
+
+const headers = (h: Record<string, string>) => new Headers(h);
+
+describe('CORS checks', () => {
+  it('does not let "*" stand in for Authorization (the Fetch standard requires it by name)', () => {
+    const h = headers({ 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': '*', 'Access-Control-Expose-Headers': '*' });
+    expect(corsProblems(h, { allowHeaders: ['content-type'], exposeHeaders: ['www-authenticate'] }, undefined)).toEqual([]);
+    expect(corsProblems(h, { allowHeaders: ['authorization'] }, undefined)).toEqual(['Allow-Headers lacks authorization']);
+  });
+
+  it('accepts the request origin echoed back, and nothing else', () => {
+    const echoed = headers({ 'Access-Control-Allow-Origin': 'https://chatgpt.com' });
+    expect(corsProblems(echoed, {}, 'https://chatgpt.com')).toEqual([]);
+    expect(corsProblems(echoed, {}, 'https://claude.ai')).toEqual(['Access-Control-Allow-Origin is https://chatgpt.com']);
+    expect(corsProblems(headers({}), {}, undefined)).toEqual(['Access-Control-Allow-Origin is absent']);
+  });
+
+  it('matches header and method names case-insensitively', () => {
+    const h = headers({ 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': 'Authorization,Mcp-Session-Id', 'Access-Control-Allow-Methods': 'get, delete' });
+    expect(corsProblems(h, { allowHeaders: ['authorization', 'mcp-session-id'], allowMethods: ['DELETE'] }, undefined)).toEqual([]);
+    expect(corsProblems(h, { allowMethods: ['PUT'] }, undefined)).toEqual(['Allow-Methods lacks PUT']);
+  });
+});
+
+describe('resource for a metadata URL (RFC 9728 §3.1 reversed)', () => {
+  it.each([
+    ['https://mcp.example/.well-known/oauth-protected-resource', 'https://mcp.example'],
+    ['https://mcp.example/.well-known/oauth-protected-resource/mcp', 'https://mcp.example/mcp'],
+    ['https://mcp.example/.well-known/oauth-protected-resource/sse/', 'https://mcp.example/sse'],
+    ['https://mcp.example/.well-known/oauth-protected-resourcex', undefined],
+    ['https://mcp.example/metadata', undefined],
+  ])('%s -> %s', (url, resource) => {
+    expect(resourceForMetadataUrl(new URL(url))).toBe(resource);
+  });
+});

@@ -1,0 +1,51 @@
+/**
+ * The matrix against the real gateway: its production build, started as its own process the
+ * way the container starts it. Every case must pass, the real-token ones included, with a
+ * token signed by the issuer key this test serves.
+ */
+import { MATRIX, runMatrix, type MatrixReport } from '../src/index.js';
+import { renderTable, summaryLine } from '../src/cli.js';
+import { startRealServer, type RealServer } from './support/realServer.js';
+
+const ALL_SCOPES = 'read:inventory read:analytics read:companies read:reports read:warehouses read:revenue read:cogs read:landed-cost write:import';
+
+let server: RealServer | undefined;
+afterAll(async () => {
+  await server?.stop();
+});
+
+/** A tool that needs a scope, from the server's own capabilities document, if it has one. */
+async function scopedTool(url: string): Promise<{ name: string; scope: string } | undefined> {
+  const response = await fetch(`${url}/mcp/capabilities`, { signal: AbortSignal.timeout(5_000) });
+  const doc = (await response.json()) as { tools?: Array<{ name: string; requiredScope?: string | null }> };
+  const tool = doc.tools?.find((t) => typeof t.requiredScope === 'string');
+  return tool ? { name: tool.name, scope: tool.requiredScope as string } : undefined;
+}
+
+function explain(report: MatrixReport): string {
+  return `${renderTable(report)}\n${summaryLine(report)}\n--- server output ---\n${server?.output() ?? ''}`;
+}
+
+it('passes every case against the production build, real-token cases included', async () => {
+  server = await startRealServer();
+  const token = await server.token({ scope: ALL_SCOPES });
+  const probe = await scopedTool(server.url);
+  const limited = probe
+    ? { limitedToken: await server.token({ scope: ALL_SCOPES.split(' ').filter((s) => s !== probe.scope).join(' ') }), scopeProbeTool: probe.name }
+    : {};
+
+  const report = await runMatrix({ url: server.url, token, timeoutMs: 5_000, ...limited });
+  // Printed for the record: the table the CLI would show. Not its closing line, which CI
+  // would read as this whole test run's count.
+  process.stdout.write(`Matrix against the production build at ${server.url}:\n${renderTable(report)}\n`);
+
+  const failures = report.results.filter((r) => !r.ok);
+  if (failures.length) throw new Error(`The matrix failed against the real server:\n${explain(report)}`);
+  expect(report.unreachable).toBe(false);
+  expect(report.failed).toBe(0);
+  const expectedSkips = probe ? [] : MATRIX.filter((c) => c.category === 'scope').map((c) => c.name);
+  expect(report.skipped?.map((s) => s.name)).toEqual(expectedSkips);
+  expect(report.passed).toBe(MATRIX.length - expectedSkips.length);
+  expect(report.results.filter((r) => r.category === 'real-token').length).toBeGreaterThanOrEqual(9);
+  expect(JSON.stringify(report)).not.toContain(token);
+}, 120_000);
