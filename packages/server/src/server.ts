@@ -13,6 +13,7 @@ import type { TokenVerifier } from './auth/types.js';
 import { createApp, challengeContext } from './app.js';
 import { createMcpEndpoints, type McpEndpoints } from './mcp/endpoints.js';
 import { defaultRegistry } from './tools/registry.js';
+import { createToolServices } from './tools/services.js';
 import type { ToolRegistry } from './tools/types.js';
 import { createNeonPanelClient } from './neonpanel/client.js';
 import type { NeonPanelClient } from './neonpanel/types.js';
@@ -59,7 +60,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   });
   const challenge = challengeContext(config);
   const authorizationServerMetadata = authorizationServerMetadataFor(config);
-  const mcp = createMcpEndpoints({ config, logger, registry, neonpanel, challenge });
+  const services = createToolServices({ neonpanelBaseUrl: config.neonpanelApiBase, companyCacheTtlMs: config.upstream.companyCacheTtlMs });
+  const mcp = createMcpEndpoints({ config, logger, registry, neonpanel, services, challenge });
   const app = createApp({
     config,
     logger,
@@ -67,7 +69,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     authorizationServerMetadata,
     endpoints: {
       ...mcp.endpoints,
-      toolsCall: restToolsHandler({ registry, neonpanel, challenge }),
+      toolsCall: restToolsHandler({ registry, neonpanel, services, challenge }),
       publicRoutes: publicDocsRouter({
         registry,
         publicBaseUrl: config.publicBaseUrl,

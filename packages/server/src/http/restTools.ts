@@ -10,9 +10,15 @@ import type { ToolRegistry } from '../tools/types.js';
 import { createToolContext } from '../tools/context.js';
 import { UnknownToolError, UpstreamUnauthorizedError } from '../tools/errors.js';
 import type { NeonPanelClient } from '../neonpanel/types.js';
+import type { ToolServices } from '../tools/services.js';
 import { requestIdOf } from '../mcp/runtime.js';
 
-export function restToolsHandler(deps: { registry: ToolRegistry; neonpanel: NeonPanelClient; challenge: ChallengeContext }): RequestHandler {
+export function restToolsHandler(deps: {
+  registry: ToolRegistry;
+  neonpanel: NeonPanelClient;
+  services: ToolServices;
+  challenge: ChallengeContext;
+}): RequestHandler {
   return (req, res, next) => {
     const body = req.body as { name?: unknown; arguments?: unknown } | undefined;
     if (!body || typeof body !== 'object' || typeof body.name !== 'string') {
@@ -32,6 +38,7 @@ export function restToolsHandler(deps: { registry: ToolRegistry; neonpanel: Neon
       requestId: requestIdOf(req),
       signal: controller.signal,
       neonpanel: deps.neonpanel,
+      services: deps.services,
     });
     deps.registry.call(body.name, body.arguments ?? {}, context).then(
       (result) => {

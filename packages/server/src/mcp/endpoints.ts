@@ -9,6 +9,7 @@ import type { Logger } from '../logger.js';
 import type { ChallengeContext } from '../auth/middleware.js';
 import type { ToolRegistry } from '../tools/types.js';
 import type { NeonPanelClient } from '../neonpanel/types.js';
+import type { ToolServices } from '../tools/services.js';
 import { Dispatcher } from './dispatcher.js';
 import { createMcpServer } from './server.js';
 import { InMemorySessionStore, type SessionStore } from './sessions.js';
@@ -23,6 +24,7 @@ export interface McpEndpointsDeps {
   logger: Logger;
   registry: ToolRegistry;
   neonpanel: NeonPanelClient;
+  services: ToolServices;
   challenge: ChallengeContext;
   sessions?: SessionStore;
 }
@@ -42,7 +44,7 @@ export function createMcpEndpoints(deps: McpEndpointsDeps): McpEndpoints {
   });
   const streams = new StreamRegistry();
   const dispatcher = new Dispatcher();
-  const server = createMcpServer({ registry: deps.registry, dispatcher, sessions, neonpanel: deps.neonpanel });
+  const server = createMcpServer({ registry: deps.registry, dispatcher, sessions, neonpanel: deps.neonpanel, services: deps.services });
   server.onerror = (error) => logger.warn({ err: error }, 'mcp protocol error');
   void server.connect(dispatcher);
 

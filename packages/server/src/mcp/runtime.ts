@@ -17,7 +17,7 @@ import type { SessionStore } from './sessions.js';
 import { SessionLimitError } from './sessions.js';
 import type { StreamRegistry } from './sse.js';
 import { classifyBody, INVALID_REQUEST, PARSE_ERROR, SESSION_ERROR, sendJsonRpcError, type Classified } from './jsonrpc.js';
-import { UPSTREAM_UNAUTHORIZED } from './server.js';
+import { INSUFFICIENT_SCOPE, UPSTREAM_UNAUTHORIZED } from './server.js';
 
 export interface McpRuntime {
   config: Config;
@@ -103,6 +103,15 @@ export function upstreamUnauthorized(responses: readonly JSONRPCMessage[]): stri
   for (const r of responses) {
     const error = (r as { error?: { code?: number; message?: string } }).error;
     if (error?.code === UPSTREAM_UNAUTHORIZED) return error.message;
+  }
+  return undefined;
+}
+
+/** The scope a tool refused for at run time (it depends on the arguments, e.g. `fetch`). */
+export function scopeRefusal(responses: readonly JSONRPCMessage[]): string | undefined {
+  for (const r of responses) {
+    const error = (r as { error?: { code?: number; data?: { scope?: unknown } } }).error;
+    if (error?.code === INSUFFICIENT_SCOPE && typeof error.data?.scope === 'string') return error.data.scope;
   }
   return undefined;
 }

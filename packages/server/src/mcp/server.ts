@@ -16,6 +16,7 @@ import type { LogLevel, ToolRegistry } from '../tools/types.js';
 import { createToolContext } from '../tools/context.js';
 import { InsufficientScopeError, UnknownToolError, UpstreamUnauthorizedError } from '../tools/errors.js';
 import type { NeonPanelClient } from '../neonpanel/types.js';
+import type { ToolServices } from '../tools/services.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { SessionStore } from './sessions.js';
 import { VERSION } from '../version.js';
@@ -35,10 +36,11 @@ export interface McpServerDeps {
   dispatcher: Dispatcher;
   sessions: SessionStore;
   neonpanel: NeonPanelClient;
+  services: ToolServices;
 }
 
 export function createMcpServer(deps: McpServerDeps): Server {
-  const { registry, dispatcher, sessions, neonpanel } = deps;
+  const { registry, dispatcher, sessions, neonpanel, services } = deps;
   const server = new Server(
     { name: 'neonpanel-mcp', title: 'NeonPanel', version: VERSION },
     { capabilities: { tools: { listChanged: false }, logging: {} }, instructions: SERVER_INSTRUCTIONS },
@@ -68,6 +70,7 @@ export function createMcpServer(deps: McpServerDeps): Server {
       requestId,
       signal: extra.signal,
       neonpanel,
+      services,
       progress: async (progress, total, message) => {
         if (progressToken === undefined) return;
         await extra.sendNotification({

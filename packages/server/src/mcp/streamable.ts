@@ -16,6 +16,7 @@ import {
   missingScope,
   principalFrom,
   requestIdOf,
+  scopeRefusal,
   sendInsufficientScope,
   sendSessionLimit,
   sendUpstreamUnauthorized,
@@ -142,6 +143,8 @@ export function streamableHandler(rt: McpRuntime): RequestHandler {
         if (res.headersSent || res.destroyed) return;
         if (isInitialize && session) afterInitialize(session, responses[0]);
         if (upstreamUnauthorized(responses) !== undefined) return sendUpstreamUnauthorized(res, rt.challenge);
+        const refused = scopeRefusal(responses);
+        if (refused !== undefined) return sendInsufficientScope(res, refused, rt.challenge);
         res.status(200).json(batch ? responses : responses[0]);
       },
       session ? (message) => rt.streams.sendToSession(session.id, message) : undefined,

@@ -2,6 +2,7 @@ import type { AuthInfo } from '../auth/types.js';
 import { principalOf } from '../auth/types.js';
 import type { NeonPanelClient } from '../neonpanel/types.js';
 import type { ToolContext } from './types.js';
+import type { ToolServices } from './services.js';
 
 const noop = async () => {};
 
@@ -11,6 +12,7 @@ export function createToolContext(input: {
   requestId: string;
   signal: AbortSignal;
   neonpanel: NeonPanelClient;
+  services: ToolServices;
   progress?: ToolContext['progress'];
   log?: ToolContext['log'];
 }): ToolContext {
@@ -21,6 +23,7 @@ export function createToolContext(input: {
     requestId,
     signal,
     neonpanel: () => neonpanel.forCaller({ auth, requestId, signal }),
+    services: input.services,
     progress: input.progress ?? noop,
     log: input.log ?? noop,
   };

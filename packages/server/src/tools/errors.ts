@@ -18,3 +18,11 @@ export class UnknownToolError extends Error {
     this.name = 'UnknownToolError';
   }
 }
+
+/** The arguments name something that does not exist or is ambiguous: the model can fix the call. */
+export class ToolInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ToolInputError';
+  }
+}

@@ -6,12 +6,22 @@
 import { z } from 'zod';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { PublishedTool, ToolContext, ToolDefinition, ToolRegistry } from './types.js';
-import { InsufficientScopeError, UnknownToolError, UpstreamUnauthorizedError } from './errors.js';
+import { InsufficientScopeError, ToolInputError, UnknownToolError, UpstreamUnauthorizedError } from './errors.js';
 import { errorResult } from './result.js';
 import { NeonPanelError } from '../neonpanel/errors.js';
 import { accountTools } from './account.js';
+import { companyTools } from './companies.js';
+import { warehouseTools } from './warehouses.js';
+import { inventoryTools } from './inventory.js';
+import { costTools } from './costs.js';
+import { revenueTools } from './revenue.js';
+import { reportTools } from './reports.js';
+import { importTools } from './imports.js';
+import { researchTools } from './research.js';
 
 const TOOL_NAME = /^[a-z][a-z0-9]*(_[a-z0-9]+)+$/;
+/** ChatGPT deep research and connectors look for exactly these names. */
+const CLIENT_MANDATED_NAMES = new Set(['search', 'fetch']);
 
 type ObjectSchema = { type: 'object'; [key: string]: unknown };
 
@@ -25,7 +35,7 @@ export function toObjectSchema(schema: z.ZodType, io: 'input' | 'output', where:
 }
 
 function publish(def: ToolDefinition): PublishedTool {
-  if (!TOOL_NAME.test(def.name) || def.name.length > 64) {
+  if ((!TOOL_NAME.test(def.name) && !CLIENT_MANDATED_NAMES.has(def.name)) || def.name.length > 64) {
     throw new Error(`Tool name ${def.name} must be snake_case with a domain prefix and at most 64 characters`);
   }
   return {
@@ -65,6 +75,8 @@ export function createRegistry(definitions: readonly ToolDefinition[], options: 
       try {
         return await def.handler(parsed.data, context);
       } catch (error) {
+        if (error instanceof ToolInputError) return errorResult(error.message);
+        if (error instanceof InsufficientScopeError) throw error;
         if (error instanceof NeonPanelError) {
           if (error.kind === 'unauthorized') throw new UpstreamUnauthorizedError();
           return errorResult(error.toolMessage);
@@ -78,7 +90,17 @@ export function createRegistry(definitions: readonly ToolDefinition[], options: 
 }
 
 /** Every tool this server offers, in the order `tools/list` shows them. */
-export const ALL_TOOLS: readonly ToolDefinition[] = [...accountTools] as ToolDefinition[];
+export const ALL_TOOLS: readonly ToolDefinition[] = [
+  ...accountTools,
+  ...companyTools,
+  ...warehouseTools,
+  ...inventoryTools,
+  ...costTools,
+  ...revenueTools,
+  ...reportTools,
+  ...importTools,
+  ...researchTools,
+] as ToolDefinition[];
 
 export function defaultRegistry(options: RegistryOptions = {}): ToolRegistry {
   return createRegistry(ALL_TOOLS, options);

@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import type { CallToolResult, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import type { AuthInfo } from '../auth/types.js';
 import type { NeonPanelApi } from '../neonpanel/types.js';
+import type { ToolServices } from './services.js';
 
 export type LogLevel = 'debug' | 'info' | 'notice' | 'warning' | 'error' | 'critical' | 'alert' | 'emergency';
 
@@ -19,6 +20,8 @@ export interface ToolContext {
   signal: AbortSignal;
   /** The NeonPanel API as this caller. */
   neonpanel(): NeonPanelApi;
+  /** Caches shared across calls (companies per subject, idempotency keys). */
+  services: ToolServices;
   /** Reports progress when the client asked for it (a progress token); a no-op otherwise. */
   progress(progress: number, total?: number, message?: string): Promise<void>;
   /** An MCP log message to the client, filtered by the session's `logging/setLevel`. */

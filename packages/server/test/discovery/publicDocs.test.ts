@@ -7,7 +7,7 @@ import { compileErrors, validate } from '@readme/openapi-parser';
 import { parse as parseYaml } from 'yaml';
 import { startTestIssuer, type TestIssuer } from '../helpers/keys.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { testRegistry } from '../helpers/tools.js';
+import { testRegistry } from '../helpers/transportTools.js';
 import { ALL_TOOLS } from '../../src/tools/registry.js';
 
 let issuer: TestIssuer;
@@ -25,7 +25,7 @@ describe('public documents', () => {
   it('/mcp/capabilities lists every tool with schema, scope and annotations', async () => {
     const response = await fetch(`${server.base}/mcp/capabilities`);
     expect(response.status).toBe(200);
-    const doc = await response.json();
+    const doc = (await response.json()) as any;
     expect(doc.tools.map((t: { name: string }) => t.name)).toEqual(ALL_TOOLS.map((t) => t.name));
     for (const tool of doc.tools) {
       expect(tool).toEqual(expect.objectContaining({ name: expect.any(String), title: expect.any(String), description: expect.any(String) }));
@@ -38,7 +38,7 @@ describe('public documents', () => {
   });
 
   it('/openapi.json is a valid OpenAPI 3.1 document with a request schema per tool and OAuth2 from the issuer', async () => {
-    const doc = await (await fetch(`${server.base}/openapi.json`)).json();
+    const doc = (await (await fetch(`${server.base}/openapi.json`)).json()) as any;
     const result = await validate(structuredClone(doc));
     if (!result.valid) throw new Error(compileErrors(result));
     expect(result.valid).toBe(true);
@@ -58,12 +58,12 @@ describe('public documents', () => {
     const response = await fetch(`${server.base}/openapi.yaml`);
     expect(response.headers.get('content-type')).toMatch(/yaml/);
     const fromYaml = parseYaml(await response.text());
-    const fromJson = await (await fetch(`${server.base}/openapi.json`)).json();
+    const fromJson = (await (await fetch(`${server.base}/openapi.json`)).json()) as any;
     expect(fromYaml).toEqual(fromJson);
   });
 
   it('/.well-known/ai-plugin.json points at the OpenAPI document and the authorization server', async () => {
-    const doc = await (await fetch(`${server.base}/.well-known/ai-plugin.json`)).json();
+    const doc = (await (await fetch(`${server.base}/.well-known/ai-plugin.json`)).json()) as any;
     expect(doc.auth.type).toBe('oauth');
     expect(doc.auth.client_url).toBe(`${issuer.issuer}/authorize`);
     expect(doc.auth.authorization_url).toBe(`${issuer.issuer}/token`);
@@ -74,7 +74,7 @@ describe('public documents', () => {
   it('generates the documents from the registry it is given', async () => {
     const custom = await startTestServer(issuer, {}, { registry: testRegistry() });
     try {
-      const doc = await (await fetch(`${custom.base}/mcp/capabilities`)).json();
+      const doc = (await (await fetch(`${custom.base}/mcp/capabilities`)).json()) as any;
       expect(doc.tools.map((t: { name: string }) => t.name)).toEqual(testRegistry().tools.map((t) => t.name));
       const probe = doc.tools.find((t: { name: string }) => t.name === 'test_inventory_probe');
       expect(probe.requiredScope).toBe('read:inventory');

@@ -9,7 +9,7 @@ import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { CallToolResultSchema, LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { startTestIssuer, type TestIssuer } from '../helpers/keys.js';
 import { claimsFor, startTestServer, type TestServer } from '../helpers/server.js';
-import { testRegistry } from '../helpers/tools.js';
+import { testRegistry } from '../helpers/transportTools.js';
 
 let issuer: TestIssuer;
 beforeAll(async () => {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
 import { startTestIssuer, type TestIssuer } from '../helpers/keys.js';
 import { claimsFor, startTestServer, type TestServer } from '../helpers/server.js';
-import { testRegistry, echoTool, slowTool } from '../helpers/tools.js';
+import { testRegistry, echoTool, slowTool } from '../helpers/transportTools.js';
 import { createRegistry } from '../../src/tools/registry.js';
 import { NeonPanelError } from '../../src/neonpanel/errors.js';
 import type { ToolDefinition } from '../../src/tools/types.js';
@@ -50,7 +50,7 @@ describe('edge checks (stateful)', () => {
   it('rejects a foreign Origin with 403 and accepts allowed or absent ones', async () => {
     const evil = await post(server.base, initializeBody(), { token, headers: { Origin: 'https://evil.example' } });
     expect(evil.status).toBe(403);
-    expect((await evil.json()).error).toBe('forbidden_origin');
+    expect(((await evil.json()) as any).error).toBe('forbidden_origin');
     const chatgpt = await post(server.base, initializeBody(), { token, headers: { Origin: 'https://chatgpt.com' } });
     expect(chatgpt.status).toBe(200);
     const local = await post(server.base, initializeBody(), { token, headers: { Origin: 'http://localhost:6274' } });
@@ -76,7 +76,7 @@ describe('edge checks (stateful)', () => {
   it('rejects an unsupported MCP-Protocol-Version with 400', async () => {
     const response = await post(server.base, callTool(1, 'test_echo', { text: 'x' }), { token, sessionId, headers: { 'MCP-Protocol-Version': '1999-01-01' } });
     expect(response.status).toBe(400);
-    expect((await response.json()).error.message).toMatch(/Unsupported MCP-Protocol-Version/);
+    expect(((await response.json()) as any).error.message).toMatch(/Unsupported MCP-Protocol-Version/);
     const ok = await post(server.base, callTool(2, 'test_echo', { text: 'x' }), { token, sessionId, headers: { 'MCP-Protocol-Version': LATEST } });
     expect(ok.status).toBe(200);
   });
@@ -84,10 +84,10 @@ describe('edge checks (stateful)', () => {
   it('answers framing errors with JSON-RPC errors and the right status', async () => {
     const notJson = await fetch(`${server.base}/mcp`, { method: 'POST', headers: headersFor({ token, sessionId }), body: '{oops' });
     expect(notJson.status).toBe(400);
-    expect((await notJson.json()).error.code).toBe(-32700);
+    expect(((await notJson.json()) as any).error.code).toBe(-32700);
     const notRpc = await post(server.base, { hello: 'world' }, { token, sessionId });
     expect(notRpc.status).toBe(400);
-    expect((await notRpc.json()).error.code).toBe(-32600);
+    expect(((await notRpc.json()) as any).error.code).toBe(-32600);
     const wrongType = await fetch(`${server.base}/mcp`, { method: 'POST', headers: { ...headersFor({ token, sessionId }), 'Content-Type': 'text/plain' }, body: '{}' });
     expect(wrongType.status).toBe(415);
     const notAcceptable = await post(server.base, callTool(3, 'test_echo', { text: 'x' }), { token, sessionId, headers: { Accept: 'text/html' } });
@@ -103,7 +103,7 @@ describe('edge checks (stateful)', () => {
     expect(await note.text()).toBe('');
     const batch = await post(server.base, [callTool(10, 'test_echo', { text: 'a' }), callTool(11, 'test_echo', { text: 'b' })], { token, sessionId });
     expect(batch.status).toBe(200);
-    const answers = (await batch.json()) as Array<{ id: number; result: { structuredContent: { text: string } } }>;
+    const answers = ((await batch.json()) as any) as Array<{ id: number; result: { structuredContent: { text: string } } }>;
     expect(answers.map((a) => [a.id, a.result.structuredContent.text]).sort()).toEqual([[10, 'a'], [11, 'b']]);
   });
 
@@ -128,7 +128,7 @@ describe('edge checks (stateful)', () => {
       expect(challenge).toMatch(/^Bearer /);
       expect(challenge).toContain('error="insufficient_scope"');
       expect(challenge).toContain('scope="read:inventory"');
-      expect(await response.json()).toMatchObject({ error: 'insufficient_scope' });
+      expect((await response.json()) as any).toMatchObject({ error: 'insufficient_scope' });
 
       const strong = await issuer.sign(claimsFor(scopedServer.base, { scope: 'read:inventory' }));
       const id2 = await openSession(scopedServer.base, strong);
@@ -176,7 +176,7 @@ describe('stateless mode', () => {
     const response = await post(server.base, callTool(1, 'test_echo', { text: 'no state' }), { token });
     expect(response.status).toBe(200);
     expect(response.headers.get('mcp-session-id')).toBeNull();
-    expect((await response.json()).result.structuredContent.text).toBe('no state');
+    expect(((await response.json()) as any).result.structuredContent.text).toBe('no state');
     expect(server.mcp.sessions.size).toBe(0);
   });
 
@@ -203,7 +203,7 @@ describe('shutdown', () => {
     while (!ended) ended = (await reader.read()).done; // the session stream closes promptly
     const response = await inFlight;
     expect(response.status).toBe(200);
-    expect((await response.json()).result.content[0].text).toBe('done');
+    expect(((await response.json()) as any).result.content[0].text).toBe('done');
     await stopped;
     await expect(fetch(`${server.base}/health`)).rejects.toThrow();
   });

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestIssuer, type TestIssuer } from '../helpers/keys.js';
 import { claimsFor, startTestServer, type TestServer } from '../helpers/server.js';
-import { testRegistry } from '../helpers/tools.js';
+import { testRegistry } from '../helpers/transportTools.js';
 
 let issuer: TestIssuer;
 let server: TestServer;
@@ -30,7 +30,7 @@ describe('POST /mcp/tools/call', () => {
     const token = await issuer.sign(claimsFor(server.base, { sub: 'rest-user' }));
     const response = await call(token, { name: 'test_echo', arguments: { text: 'hi' } });
     expect(response.status).toBe(200);
-    const body = await response.json();
+    const body = (await response.json()) as any;
     expect(body).toEqual({
       content: [{ type: 'text', text: JSON.stringify({ text: 'hi', subject: 'rest-user' }) }],
       structuredContent: { text: 'hi', subject: 'rest-user' },
@@ -40,7 +40,7 @@ describe('POST /mcp/tools/call', () => {
 
   it('reports invalid arguments as a tool error the model can read', async () => {
     const token = await issuer.sign(claimsFor(server.base));
-    const body = await (await call(token, { name: 'test_echo', arguments: { text: 1 } })).json();
+    const body = (await (await call(token, { name: 'test_echo', arguments: { text: 1 } })).json()) as any;
     expect(body.isError).toBe(true);
     expect(body.content[0].text).toMatch(/Invalid arguments for test_echo/);
   });
@@ -57,7 +57,7 @@ describe('POST /mcp/tools/call', () => {
     const response = await call(token, { name: 'test_inventory_probe', arguments: {} });
     expect(response.status).toBe(403);
     expect(response.headers.get('www-authenticate')).toContain('scope="read:inventory"');
-    expect(await response.json()).toMatchObject({ error: 'insufficient_scope' });
+    expect((await response.json()) as any).toMatchObject({ error: 'insufficient_scope' });
   });
 
   it('requires a bearer token', async () => {

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestIssuer, type TestIssuer } from '../helpers/keys.js';
 import { claimsFor, startTestServer, type TestServer } from '../helpers/server.js';
-import { testRegistry } from '../helpers/tools.js';
+import { testRegistry } from '../helpers/transportTools.js';
 import { callTool, headersFor, initializeBody, openSession, post } from './rpc.js';
 
 let issuer: TestIssuer;
@@ -34,7 +34,7 @@ describe('ownership and status codes', () => {
   it('answers 400 when a non-initialize request has no session id', async () => {
     const response = await post(server.base, callTool(1, 'test_echo', { text: 'x' }), { token: alice });
     expect(response.status).toBe(400);
-    expect((await response.json()).error.message).toMatch(/Mcp-Session-Id/);
+    expect(((await response.json()) as any).error.message).toMatch(/Mcp-Session-Id/);
   });
 
   it('answers 404 for an unknown session', async () => {
@@ -59,7 +59,7 @@ describe('ownership and status codes', () => {
     // The owner still has it.
     const owner = await post(server.base, callTool(3, 'test_echo', { text: 'mine' }), { token: alice, sessionId });
     expect(owner.status).toBe(200);
-    expect((await owner.json()).result.structuredContent).toEqual({ text: 'mine', subject: 'alice' });
+    expect(((await owner.json()) as any).result.structuredContent).toEqual({ text: 'mine', subject: 'alice' });
   });
 
   it('hides a legacy SSE session from another user (404 on /messages)', async () => {
@@ -127,7 +127,7 @@ describe('limits', () => {
     await openSession(server.base, carol);
     const third = await post(server.base, initializeBody(), { token: carol });
     expect(third.status).toBe(429);
-    expect((await third.json()).error.message).toMatch(/at most 2/);
+    expect(((await third.json()) as any).error.message).toMatch(/at most 2/);
 
     await openSession(server.base, dave);
     const overTotal = await post(server.base, initializeBody(), { token: dave });

@@ -1,0 +1,72 @@
+/** Warehouse tools: where stock is kept, and what is in each on a date. */
+import { z } from 'zod';
+import type { ToolDefinition } from './types.js';
+import { companyArg, dataOf, isoDate, pageArgs, pageInfo, pageOf, READ_ANNOTATIONS, resolveCompany } from './common.js';
+import { resolveWarehouse } from './resolve.js';
+import { structuredResult } from './result.js';
+
+const warehouse = z.looseObject({ uuid: z.string(), name: z.string(), type: z.string().nullable().optional(), country_code: z.string().nullable().optional() });
+const companyRef = z.object({ uuid: z.string(), name: z.string() });
+
+const listInput = z.object({ company: companyArg, search: z.string().max(200).optional().describe('Part of a warehouse name.'), ...pageArgs });
+const listOutput = z.object({ company: companyRef, warehouses: z.array(warehouse), pagination: pageInfo });
+
+export const warehousesList: ToolDefinition<typeof listInput, typeof listOutput> = {
+  name: 'neonpanel_warehouses_list',
+  title: 'List warehouses',
+  description: "Use to see a company's warehouses (own, 3PL, Amazon FBA). Returns uuid, name, type and country, paginated; filter by name with search.",
+  scope: 'read:warehouses',
+  input: listInput,
+  output: listOutput,
+  annotations: READ_ANNOTATIONS,
+  async handler(args, ctx) {
+    const c = await resolveCompany(ctx, args.company);
+    const answer = dataOf(await ctx.neonpanel().GET('/api/v1/companies/{companyUuid}/warehouses', {
+      params: { path: { companyUuid: c.uuid }, query: { page: args.page, per_page: args.per_page, ...(args.search ? { search: args.search } : {}) } },
+    }));
+    return structuredResult({ company: { uuid: c.uuid, name: c.name }, warehouses: answer.data ?? [], pagination: pageOf(answer, args) });
+  },
+};
+
+const balancesInput = z.object({
+  company: companyArg,
+  warehouse: z.string().trim().min(1).max(200).describe('The warehouse: its UUID or its name.'),
+  date: isoDate.optional().describe('Balances as of this date (YYYY-MM-DD); today when omitted.'),
+  ...pageArgs,
+});
+const balancesOutput = z.object({
+  company: companyRef,
+  warehouse: z.object({ uuid: z.string(), name: z.string() }),
+  balances_date: z.string().optional(),
+  balances: z.array(z.looseObject({ inventory: z.looseObject({}).optional(), balance: z.number().optional() })),
+  pagination: pageInfo,
+});
+
+export const warehouseBalances: ToolDefinition<typeof balancesInput, typeof balancesOutput> = {
+  name: 'neonpanel_warehouse_balances',
+  title: 'Warehouse stock on a date',
+  description: 'Use to answer "what is in warehouse Y (on date D)?". Returns each inventory item with its unit balance in that warehouse, paginated.',
+  scope: 'read:warehouses',
+  input: balancesInput,
+  output: balancesOutput,
+  annotations: READ_ANNOTATIONS,
+  async handler(args, ctx) {
+    const c = await resolveCompany(ctx, args.company);
+    const w = await resolveWarehouse(ctx, c.uuid, args.warehouse);
+    const answer = dataOf(await ctx.neonpanel().GET('/api/v1/companies/{companyUuid}/warehouses/{warehouseUuid}/balances', {
+      params: {
+        path: { companyUuid: c.uuid, warehouseUuid: w.uuid },
+        query: { page: args.page, per_page: args.per_page, ...(args.date ? { balances_date: args.date } : {}) },
+      },
+    }));
+    return structuredResult({
+      company: { uuid: c.uuid, name: c.name },
+      warehouse: w,
+      ...(answer.balances_date ? { balances_date: answer.balances_date } : {}),
+      balances: answer.data ?? [],
+      pagination: pageOf(answer, args),
+    });
+  },
+};
+
+export const warehouseTools = [warehousesList, warehouseBalances];
