@@ -1,0 +1,100 @@
+/**
+ * The shape of the `pnpm dev` stack, shared by its entry point (start.ts) and the token
+ * command: which ports, which environment the MCP server gets, and the start-up banner.
+ */
+import { ConfigError, type Config, type Env } from '../../config.js';
+import { DEMO_COMPANIES, DEMO_USERS } from '../demoUsers.js';
+
+export const LOOPBACK = '127.0.0.1';
+
+export interface DevPorts {
+  /** The MCP server: PORT, default 3030. */
+  mcp: number;
+  /** The development authorization server: DEV_AUTH_PORT, default 3031. */
+  auth: number;
+  /** The NeonPanel sandbox: DEV_SANDBOX_PORT, default 3032. */
+  sandbox: number;
+}
+
+function portFrom(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ConfigError(name, 'must be an integer between 1 and 65535');
+  return port;
+}
+
+/** Throws `ConfigError` naming the variable when a port is not a valid port number. */
+export function devPorts(env: Env): DevPorts {
+  return {
+    mcp: portFrom(env, 'PORT', 3030),
+    auth: portFrom(env, 'DEV_AUTH_PORT', 3031),
+    sandbox: portFrom(env, 'DEV_SANDBOX_PORT', 3032),
+  };
+}
+
+export const devIssuer = (ports: DevPorts): string => `http://localhost:${ports.auth}`;
+export const devPublicBaseUrl = (ports: DevPorts): string => `http://localhost:${ports.mcp}`;
+
+/**
+ * The MCP server's environment: the caller's, with the auth and upstream settings forced to
+ * the dev stack's, so `loadConfig` builds the same kind of config production gets from
+ * NeonPanel's values. Other settings (LOG_LEVEL, MCP_SESSION_MODE, …) pass through.
+ */
+export function devServerEnv(env: Env, ports: DevPorts): Env {
+  const issuer = devIssuer(ports);
+  return {
+    ...env,
+    NODE_ENV: env['NODE_ENV'] || 'development',
+    PORT: String(ports.mcp),
+    PUBLIC_BASE_URL: devPublicBaseUrl(ports),
+    NEONPANEL_API_BASE: `http://${LOOPBACK}:${ports.sandbox}`,
+    OAUTH_ISSUER: issuer,
+    OAUTH_JWKS_URI: `${issuer}/jwks`,
+    // The audience is the server's own resource identifiers, which is what the AS issues.
+    OAUTH_AUDIENCE: undefined,
+    OAUTH_INTROSPECTION_URL: undefined,
+    OAUTH_AUTHORIZATION_ENDPOINT: undefined,
+    OAUTH_TOKEN_ENDPOINT: undefined,
+    OAUTH_REGISTRATION_ENDPOINT: undefined,
+    // The sandbox verifies the user's own token, as NeonPanel does.
+    UPSTREAM_AUTH: 'forward',
+  };
+}
+
+export function devBanner(input: { config: Config; issuer: string; sandboxUrl: string }): string {
+  const base = input.config.publicBaseUrl;
+  const companyName = (uuid: string) => DEMO_COMPANIES.find((c) => c.uuid === uuid)?.name ?? uuid;
+  const users = DEMO_USERS.map((u) => [
+    `    ${u.login} / ${u.password}  (${u.name})`,
+    `      scopes:    ${u.scopes.join(' ')}`,
+    `      companies: ${u.companies.map(companyName).join(', ')}`,
+  ].join('\n')).join('\n');
+  const token = 'TOKEN=$(pnpm -s --filter @neonpanel-mcp/server token -- --user alice --scope "read:companies read:inventory")';
+  return `
+NeonPanel MCP: development stack
+  MCP endpoint (Streamable HTTP)  ${base}/mcp
+  Legacy SSE endpoint             ${base}/sse
+  Protected resource metadata     ${base}/.well-known/oauth-protected-resource
+  Authorization server            ${input.issuer}
+    metadata                      ${input.issuer}/.well-known/oauth-authorization-server
+  NeonPanel sandbox               ${input.sandboxUrl}
+
+  Demo users (sign in on the authorization server's page):
+${users}
+
+  Mint a token (stdout carries only the token):
+    ${token}
+    curl -s -X POST ${base}/mcp/tools/call -H "Authorization: Bearer $TOKEN" \\
+      -H 'content-type: application/json' -d '{"name":"neonpanel_whoami","arguments":{}}'
+
+  MCP Inspector:
+    npx @modelcontextprotocol/inspector
+      Transport "Streamable HTTP", URL ${base}/mcp, Connect: it registers itself
+      and opens the sign-in page (alice / alice).
+    npx @modelcontextprotocol/inspector --cli ${base}/mcp --transport http \\
+      --header "Authorization: Bearer $TOKEN" --method tools/list
+
+  Ctrl-C stops everything.
+`;
+}
