@@ -233,7 +233,7 @@ export function loadConfig(env: Env = process.env): Config {
       introspectionUrl: e.OAUTH_INTROSPECTION_URL,
       clientId: e.OAUTH_CLIENT_ID,
       clientSecret: e.OAUTH_CLIENT_SECRET,
-      audiences: list(e.OAUTH_AUDIENCE) ?? resourceIdentifiers(publicBaseUrl),
+      audiences: list(e.OAUTH_AUDIENCE) ?? defaultAudiences(publicBaseUrl),
       scopes: list(e.OAUTH_SCOPES) ?? [...DEFAULT_SCOPES],
       algorithms,
       clockSkewSeconds: e.OAUTH_CLOCK_SKEW_SECONDS,
@@ -280,4 +280,13 @@ export const PROTECTED_PATHS = ['/mcp', '/sse'] as const;
 /** The resource identifiers this server advertises: the base URL and each protected path. */
 export function resourceIdentifiers(publicBaseUrl: string): string[] {
   return [publicBaseUrl, ...PROTECTED_PATHS.map((p) => `${publicBaseUrl}${p}`)];
+}
+
+/**
+ * Accepted token audiences: the advertised identifiers, plus the base URL with its slash,
+ * because clients that pass the root resource through `new URL(…).href` (the MCP SDK does)
+ * ask for `https://host/`.
+ */
+export function defaultAudiences(publicBaseUrl: string): string[] {
+  return [...resourceIdentifiers(publicBaseUrl), `${publicBaseUrl}/`];
 }

@@ -90,9 +90,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
   // In-flight requests, so the drain knows when it is done.
   let inFlight = 0;
+  let draining = false;
   let drained: (() => void) | undefined;
   httpServer.on('request', (_req: http.IncomingMessage, res: http.ServerResponse) => {
     inFlight++;
+    // While draining, answers tell the client not to reuse the connection.
+    if (draining) res.setHeader('Connection', 'close');
     res.once('close', () => {
       inFlight--;
       if (inFlight === 0) drained?.();
@@ -114,6 +117,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   async function shutdown(reason = 'shutdown'): Promise<void> {
     shuttingDown ??= (async () => {
       logger.info({ reason, inFlight, drainMs: config.shutdownDrainMs }, 'draining');
+      draining = true;
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       httpServer.closeIdleConnections();
       // Long-lived streams end now; in-flight tool calls keep going until the deadline.

@@ -26,7 +26,9 @@ export type BearerParseResult =
 export function parseBearer(authorizationValues: readonly string[]): BearerParseResult {
   if (authorizationValues.length === 0) return { kind: 'absent' };
   if (authorizationValues.length > 1) return { kind: 'malformed', reason: 'More than one Authorization header was sent.' };
-  const value = authorizationValues[0]!.trim();
+  // Not trimmed: Node already strips the optional whitespace (SP / HTAB) around a field value,
+  // and String#trim would also drop NBSP (obs-text on the wire), accepting `Bearer abc\xa0`.
+  const value = authorizationValues[0]!;
   if (!BEARER_SCHEME.test(value)) return { kind: 'absent' };
   if (value.length > MAX_TOKEN_LENGTH + 16) return { kind: 'malformed', reason: 'The bearer token is too long.' };
   const match = BEARER.exec(value);

@@ -58,12 +58,15 @@ export function createJwtVerifier(options: JwtVerifierOptions): TokenVerifier {
       let payload: JWTPayload;
       try {
         ({ payload } = await jwtVerify(token, jwks, {
-          issuer: options.issuer,
+          // Config strips a trailing slash from OAUTH_ISSUER; accept `iss` with or without it, as introspection and metadata do.
+          issuer: [options.issuer, `${options.issuer}/`],
           audience: audiences,
           algorithms: options.algorithms,
           clockTolerance: options.clockSkewSeconds,
           requiredClaims: ['exp', 'sub'],
         }));
+        // jose checks `iat` only together with maxTokenAge, so a token from the future is refused here.
+        if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + options.clockSkewSeconds) throw new joseErrors.JWTClaimValidationFailed('"iat" is in the future', payload, 'iat', 'check_failed');
       } catch (error) {
         if (isKeySourceFailure(error)) throw new VerifierUnavailableError();
         throw new InvalidTokenError(describe(error));

@@ -22,7 +22,8 @@ export interface TestRequestOptions {
    */
   headers?: http.OutgoingHttpHeaders | string[];
   body?: string | Buffer;
-  agent?: http.Agent;
+  /** `false` for a fresh connection that no pool can hand back (Node 20's global agent keeps sockets alive). */
+  agent?: http.Agent | false;
   /** Rejects when no answer arrives in time. Default 10 000 ms. */
   timeoutMs?: number;
 }
@@ -42,7 +43,7 @@ export function request(url: string, options: TestRequestOptions = {}): Promise<
         port: target.port,
         path: `${target.pathname}${target.search}`,
         headers,
-        ...(options.agent ? { agent: options.agent } : {}),
+        ...(options.agent !== undefined ? { agent: options.agent } : {}),
         timeout: options.timeoutMs ?? 10_000,
       },
       (res) => {

@@ -1,65 +1,45 @@
 /**
- * Small tools for transport tests: they exercise the MCP plumbing without NeonPanel.
+ * A tool registry for HTTP tests: the real `neonpanel_whoami`, a tool that needs a scope, and
+ * a slow tool for drain tests. None of them calls NeonPanel.
  */
 import { z } from 'zod';
-import type { ToolDefinition } from '../../src/tools/types.js';
 import { createRegistry } from '../../src/tools/registry.js';
-import { accountTools } from '../../src/tools/account.js';
 import { structuredResult } from '../../src/tools/result.js';
+import { whoami } from '../../src/tools/account.js';
+import type { ToolDefinition, ToolRegistry } from '../../src/tools/types.js';
 
-const readOnly = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
+export const SCOPED_TOOL = 'test_inventory_peek';
+export const SCOPED_TOOL_SCOPE = 'read:inventory';
+export const SLOW_TOOL = 'test_slow_wait';
 
-export const echoTool: ToolDefinition = {
-  name: 'test_echo',
-  title: 'Echo',
-  description: 'Echoes its text back.',
-  scope: undefined,
-  input: z.object({ text: z.string() }),
-  output: z.object({ text: z.string(), subject: z.string() }),
+const readOnly = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false } as const;
+
+const scopedTool: ToolDefinition = {
+  name: SCOPED_TOOL,
+  title: 'Peek at inventory (test)',
+  description: 'Test tool that needs read:inventory.',
+  scope: SCOPED_TOOL_SCOPE,
+  input: z.object({}),
   annotations: readOnly,
-  handler: async (args, ctx) => structuredResult({ text: String(args['text']), subject: ctx.subject }),
-};
-
-export const slowTool: ToolDefinition = {
-  name: 'test_slow',
-  title: 'Slow',
-  description: 'Waits, then answers; reports progress on the way.',
-  scope: undefined,
-  input: z.object({ ms: z.number().int().min(0).max(10_000), steps: z.number().int().min(1).max(10).default(1) }),
-  annotations: readOnly,
-  handler: async (args, ctx) => {
-    const steps = Number(args['steps']);
-    for (let i = 1; i <= steps; i++) {
-      await new Promise((resolve) => setTimeout(resolve, Number(args['ms']) / steps));
-      await ctx.progress(i, steps, `step ${i}`);
-    }
-    return { content: [{ type: 'text', text: 'done' }] };
+  async handler(_args, context) {
+    return structuredResult({ peeked: true, subject: context.subject });
   },
 };
 
-export const logTool: ToolDefinition = {
-  name: 'test_log',
-  title: 'Log',
-  description: 'Sends one log message at each level.',
+const slowTool: ToolDefinition = {
+  name: SLOW_TOOL,
+  title: 'Wait (test)',
+  description: 'Test tool that answers after `ms` milliseconds.',
   scope: undefined,
-  input: z.object({}),
+  input: z.object({ ms: z.number().int().min(0).max(10_000) }),
   annotations: readOnly,
-  handler: async (_args, ctx) => {
-    for (const level of ['debug', 'info', 'warning', 'error'] as const) await ctx.log(level, `${level} message`);
-    return { content: [{ type: 'text', text: 'logged' }] };
+  async handler(args, context) {
+    const { ms } = args as { ms: number };
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    return structuredResult({ waitedMs: ms, subject: context.subject });
   },
 };
 
-export const scopedTool: ToolDefinition = {
-  name: 'test_inventory_probe',
-  title: 'Scoped probe',
-  description: 'Needs read:inventory.',
-  scope: 'read:inventory',
-  input: z.object({}),
-  annotations: readOnly,
-  handler: async () => ({ content: [{ type: 'text', text: 'inventory ok' }] }),
-};
-
-export function testRegistry() {
-  return createRegistry([...accountTools, echoTool, slowTool, logTool, scopedTool] as ToolDefinition[]);
+export function testRegistry(): ToolRegistry {
+  return createRegistry([whoami as unknown as ToolDefinition, scopedTool, slowTool]);
 }

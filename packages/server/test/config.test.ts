@@ -1,0 +1,180 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, DEFAULT_SCOPES, defaultAudiences, loadConfig, resourceIdentifiers, type Env } from '../src/config.js';
+
+/** Loads a config and returns the ConfigError it throws, failing the test if it does not throw one. */
+function configError(env: Env): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error(`expected a ConfigError for ${JSON.stringify(env)}`);
+}
+
+const PRODUCTION: Env = {
+  NODE_ENV: 'production',
+  OAUTH_ISSUER: 'https://auth.example.com',
+  OAUTH_JWKS_URI: 'https://auth.example.com/jwks',
+  PUBLIC_BASE_URL: 'https://mcp.example.com',
+};
+
+describe('loadConfig', () => {
+  test('outside production an empty environment works on the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config.nodeEnv).toBe('development');
+    expect(config.port).toBe(3030);
+    expect(config.host).toBe('127.0.0.1');
+    expect(config.publicBaseUrl).toBe('http://localhost:3030');
+    expect(config.neonpanelApiBase).toBe('https://my.neonpanel.com');
+    expect(config.logLevel).toBe('info');
+    expect(config.oauth.issuer).toBe('http://localhost:3031');
+    expect(config.oauth.jwksUri).toBe('http://localhost:3031/jwks');
+    expect(config.oauth.introspectionUrl).toBeUndefined();
+    expect(config.oauth.scopes).toEqual([...DEFAULT_SCOPES]);
+    expect(config.oauth.scopes).toEqual([
+      'read:inventory', 'read:analytics', 'read:companies', 'read:reports', 'read:warehouses',
+      'read:revenue', 'read:cogs', 'read:landed-cost', 'write:import',
+    ]);
+    expect(config.oauth.algorithms).not.toContain('HS256');
+    expect(config.oauth.algorithms).not.toContain('none');
+    expect(config.oauth.audiences).toEqual(['http://localhost:3030', 'http://localhost:3030/mcp', 'http://localhost:3030/sse', 'http://localhost:3030/']);
+  });
+
+  test('the config object is frozen', () => {
+    expect(Object.isFrozen(loadConfig({}))).toBe(true);
+  });
+
+  test('a complete production environment loads and binds all interfaces', () => {
+    const config = loadConfig(PRODUCTION);
+    expect(config.nodeEnv).toBe('production');
+    expect(config.host).toBe('0.0.0.0');
+    expect(config.publicBaseUrl).toBe('https://mcp.example.com');
+    expect(config.oauth.issuer).toBe('https://auth.example.com');
+  });
+
+  test.each([
+    ['OAUTH_ISSUER', { ...PRODUCTION, OAUTH_ISSUER: undefined }],
+    ['OAUTH_JWKS_URI', { ...PRODUCTION, OAUTH_JWKS_URI: undefined }],
+    ['PUBLIC_BASE_URL', { ...PRODUCTION, PUBLIC_BASE_URL: undefined }],
+    ['OAUTH_ISSUER', { ...PRODUCTION, OAUTH_ISSUER: '' }],
+  ])('production without %s refuses, naming the variable in one line', (variable, env) => {
+    const error = configError(env);
+    expect(error.variable).toBe(variable);
+    expect(error.message).toContain(variable);
+    expect(error.message).not.toContain('\n');
+  });
+
+  test('the missing verifier source names both ways to provide one', () => {
+    const error = configError({ ...PRODUCTION, OAUTH_JWKS_URI: undefined });
+    expect(error.message).toContain('OAUTH_INTROSPECTION_URL');
+  });
+
+  test('production accepts introspection as the verifier source', () => {
+    const config = loadConfig({ ...PRODUCTION, OAUTH_JWKS_URI: undefined, OAUTH_INTROSPECTION_URL: 'https://auth.example.com/introspect', OAUTH_CLIENT_ID: 'gw' });
+    expect(config.oauth.jwksUri).toBeUndefined();
+    expect(config.oauth.introspectionUrl).toBe('https://auth.example.com/introspect');
+  });
+
+  test.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['PORT', '-1'],
+    ['PORT', '80.5'],
+    ['LOG_LEVEL', 'verbose'],
+    ['LOG_LEVEL', 'INFO '],
+    ['OAUTH_ALGORITHMS', 'HS256'],
+    ['OAUTH_ALGORITHMS', 'RS256,HS512'],
+    ['OAUTH_ALGORITHMS', 'none'],
+    ['PUBLIC_BASE_URL', 'https://mcp.example.com/api'],
+    ['PUBLIC_BASE_URL', 'https://mcp.example.com/mcp/'],
+    ['PUBLIC_BASE_URL', 'not a url'],
+    ['PUBLIC_BASE_URL', 'ftp://mcp.example.com'],
+    ['OAUTH_ISSUER', 'auth.example.com'],
+    ['NODE_ENV', 'staging'],
+  ])('%s=%j is refused with a ConfigError naming it', (variable, value) => {
+    const error = configError({ [variable]: value });
+    expect(error.variable).toBe(variable);
+    expect(error.message.startsWith(`Invalid configuration: ${variable} `)).toBe(true);
+    expect(error.message).not.toContain('\n');
+  });
+
+  test('OAUTH_ALGORITHMS with HS256 says why', () => {
+    expect(configError({ OAUTH_ALGORITHMS: 'RS256,HS256' }).message).toContain('got HS256');
+  });
+
+  test('a valid PORT, LOG_LEVEL and algorithm list are taken', () => {
+    const config = loadConfig({ PORT: '8080', LOG_LEVEL: 'debug', OAUTH_ALGORITHMS: 'ES256, RS256' });
+    expect(config.port).toBe(8080);
+    expect(config.logLevel).toBe('debug');
+    expect(config.oauth.algorithms).toEqual(['ES256', 'RS256']);
+  });
+
+  test('OAUTH_AUDIENCE is a comma list that replaces the defaults', () => {
+    const config = loadConfig({ ...PRODUCTION, OAUTH_AUDIENCE: 'https://api.example.com, urn:neonpanel:mcp ,https://mcp.example.com/mcp' });
+    expect(config.oauth.audiences).toEqual(['https://api.example.com', 'urn:neonpanel:mcp', 'https://mcp.example.com/mcp']);
+  });
+
+  test('default audiences are the advertised resources (no stray slash) plus the root as URL.href spells it', () => {
+    const config = loadConfig({ ...PRODUCTION, PUBLIC_BASE_URL: 'https://mcp.example.com/' });
+    expect(config.publicBaseUrl).toBe('https://mcp.example.com');
+    expect(resourceIdentifiers(config.publicBaseUrl)).toEqual(['https://mcp.example.com', 'https://mcp.example.com/mcp', 'https://mcp.example.com/sse']);
+    expect(config.oauth.audiences).toEqual([...resourceIdentifiers(config.publicBaseUrl), new URL('https://mcp.example.com').href]);
+  });
+
+  test('OAUTH_SCOPES replaces the default scope set', () => {
+    expect(loadConfig({ OAUTH_SCOPES: 'read:inventory write:import' }).oauth.scopes).toEqual(['read:inventory', 'write:import']);
+  });
+
+  test('NEONPANEL_API_BASE is taken without a trailing slash', () => {
+    expect(loadConfig({ NEONPANEL_API_BASE: 'https://np.example.com/' }).neonpanelApiBase).toBe('https://np.example.com');
+  });
+
+  test('keep-alive and header timeouts sit above the ALB idle timeout', () => {
+    const config = loadConfig({ ALB_IDLE_TIMEOUT_SECONDS: '60' });
+    expect(config.http.keepAliveTimeoutMs).toBeGreaterThan(60_000);
+    expect(config.http.headersTimeoutMs).toBeGreaterThan(config.http.keepAliveTimeoutMs);
+  });
+
+  test('TRUST_PROXY takes booleans, hop counts and express names', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: 'loopback' }).trustProxy).toBe('loopback');
+  });
+
+  test('empty variables count as unset', () => {
+    const config = loadConfig({ PORT: '', LOG_LEVEL: '', OAUTH_AUDIENCE: '' });
+    expect(config.port).toBe(3030);
+    expect(config.logLevel).toBe('info');
+    expect(config.oauth.audiences).toEqual(defaultAudiences(config.publicBaseUrl));
+  });
+});
+
+describe('main.js with a bad production environment', () => {
+  const mainJs = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+
+  test('exits 1 with exactly one stderr line naming OAUTH_ISSUER', async () => {
+    if (!existsSync(mainJs)) {
+      throw new Error(`${mainJs} is missing: build first (\`pnpm build\` at the root or in packages/server; the root \`pnpm test\` builds before testing).`);
+    }
+    // A clean environment: nothing inherited may supply the missing issuer.
+    const child = spawn(process.execPath, [mainJs], {
+      env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'production', PUBLIC_BASE_URL: 'https://mcp.example.com', OAUTH_JWKS_URI: 'https://auth.example.com/jwks' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    const lines = stderr.split('\n').filter((l) => l !== '');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('OAUTH_ISSUER');
+    expect(stderr.endsWith('\n')).toBe(true);
+  });
+});
