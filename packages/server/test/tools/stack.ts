@@ -6,7 +6,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { startTestIssuer, type TestIssuer } from '../helpers/keys.js';
 import { claimsFor, startTestServer, type TestServer } from '../helpers/server.js';
-import { jwksTokenVerifier, startSandbox, type Sandbox } from '../../src/dev/sandbox/index.js';
+import { jwksTokenVerifier, startSandbox, type Sandbox, type SandboxTokenVerifier } from '../../src/dev/sandbox/index.js';
 import { DEMO_USERS } from '../../src/dev/demoUsers.js';
 import { DEFAULT_SCOPES } from '../../src/config.js';
 import type { Env } from '../../src/config.js';
@@ -24,7 +24,14 @@ export interface ToolStack {
   close(): Promise<void>;
 }
 
-export async function startToolStack(env: Env = {}, sandboxOptions: { extraCompaniesPerUser?: number; importPolls?: number } = {}): Promise<ToolStack> {
+export interface StackSandboxOptions {
+  extraCompaniesPerUser?: number;
+  importPolls?: number;
+  /** Replaces the sandbox's trust in the test issuer (e.g. to make NeonPanel refuse every token). */
+  verifyToken?: SandboxTokenVerifier;
+}
+
+export async function startToolStack(env: Env = {}, sandboxOptions: StackSandboxOptions = {}): Promise<ToolStack> {
   const issuer = await startTestIssuer();
   const sandbox = await startSandbox({
     verifyToken: jwksTokenVerifier({ issuer: issuer.issuer, jwksUri: issuer.jwksUri }),

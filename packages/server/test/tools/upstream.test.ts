@@ -1,0 +1,138 @@
+/**
+ * How NeonPanel's answers reach the model: faults mapped to results it can act on, retries
+ * bounded and never for writes, company resolution through the full list, per subject.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { DEMO_COMPANIES } from '../../src/dev/demoUsers.js';
+import { ALICE, BOB, startToolStack, type ToolStack } from './stack.js';
+import { callTool, openSession, post } from '../mcp/rpc.js';
+
+let stack: ToolStack;
+let alice: string;
+beforeAll(async () => {
+  stack = await startToolStack({ UPSTREAM_RETRIES: '2', UPSTREAM_TIMEOUT_MS: '500' }, { extraCompaniesPerUser: 70 });
+  alice = await stack.token();
+});
+afterAll(async () => {
+  await stack.close();
+});
+afterEach(() => stack.sandbox.clearFaults());
+
+const acme = DEMO_COMPANIES[0]!;
+const listItems = (company = acme.uuid) => stack.rest(alice, 'neonpanel_inventory_search', { company });
+
+function textOf(body: { content: Array<{ text: string }> }): string {
+  return body.content.map((c) => c.text).join('\n');
+}
+
+describe('upstream faults', () => {
+  it.each([500, 502, 503, 504, 429] as const)('%s becomes "NeonPanel is unavailable, try again" after bounded retries', async (status) => {
+    stack.sandbox.setFaults({ path: '/inventory-items', status, retryAfterSeconds: 0 });
+    const before = stack.sandbox.requests.length;
+    const { status: http, body } = await listItems();
+    expect(http).toBe(200);
+    expect(body.isError).toBe(true);
+    expect(textOf(body)).toBe('NeonPanel is unavailable, try again');
+    const attempts = stack.sandbox.requests.slice(before).filter((r) => r.path.endsWith('/inventory-items')).length;
+    expect(attempts).toBe(status === 500 ? 1 : 3); // 500 is not retried; 429/502/503/504 are, twice
+  });
+
+  it('recovers when a retry succeeds', async () => {
+    stack.sandbox.setFaults({ path: '/inventory-items', status: 503, count: 1 });
+    const { body } = await listItems();
+    expect(body.isError).toBe(false);
+    expect(body.structuredContent.items.length).toBeGreaterThan(0);
+  });
+
+  it('a timeout becomes "unavailable" too, within the configured bound', async () => {
+    stack.sandbox.setFaults({ path: '/inventory-items', timeout: true });
+    const started = Date.now();
+    const { body } = await listItems();
+    expect(textOf(body)).toBe('NeonPanel is unavailable, try again');
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('403 becomes "no access to this company"', async () => {
+    const bob = await stack.token(BOB);
+    const { body } = await stack.rest(bob, 'neonpanel_inventory_search', { company: acme.uuid });
+    expect(body.isError).toBe(true);
+    expect(textOf(body)).toMatch(/no access to this company/);
+  });
+
+  it('404 becomes "not found"', async () => {
+    const { body } = await stack.rest(alice, 'neonpanel_inventory_item_get', { company: acme.uuid, item: 99999999 });
+    expect(body.isError).toBe(true);
+    expect(textOf(body)).toMatch(/not found/);
+  });
+
+  it('422 returns the field errors', async () => {
+    const { body } = await stack.rest(alice, 'neonpanel_import_create_documents', {
+      company: acme.uuid, data: { ref_number: 'X' }, idempotency_key: 'k-422-0001',
+    });
+    expect(body.isError).toBe(true);
+    expect(textOf(body)).toMatch(/vendor_name/);
+  });
+
+  it('401 from NeonPanel becomes the MCP-level 401 challenge, on MCP and REST', async () => {
+    // NeonPanel refuses the token (revoked there) while this server still accepts it.
+    const refusing = await startToolStack({}, { verifyToken: async () => undefined });
+    try {
+      const token = await refusing.token();
+      const rest = await refusing.rest(token, 'neonpanel_companies_list', {});
+      expect(rest.status).toBe(401);
+      expect(rest.headers.get('www-authenticate')).toContain('error="invalid_token"');
+      expect(rest.headers.get('www-authenticate')).toContain('resource_metadata=');
+
+      const sessionId = await openSession(refusing.server.base, token);
+      const mcp = await post(refusing.server.base, callTool(1, 'neonpanel_companies_list', {}), { token, sessionId });
+      expect(mcp.status).toBe(401);
+      expect(mcp.headers.get('www-authenticate')).toContain('error="invalid_token"');
+      // The 401 is about NeonPanel; tools that stay local keep working with the same token.
+      expect((await refusing.rest(token, 'neonpanel_whoami', {})).status).toBe(200);
+    } finally {
+      await refusing.close();
+    }
+  });
+
+  it('never retries a POST', async () => {
+    stack.sandbox.setFaults({ path: '/create/bill', status: 503 });
+    const before = stack.sandbox.requests.length;
+    const { body } = await stack.rest(alice, 'neonpanel_import_create_documents', {
+      company: acme.uuid, data: { vendor_name: 'V', ref_number: 'R', date: new Date().toISOString().slice(0, 10), lines: [] }, idempotency_key: 'k-post-0001',
+    });
+    expect(body.isError).toBe(true);
+    expect(stack.sandbox.requests.slice(before).filter((r) => r.method === 'POST').length).toBe(1);
+  });
+
+  it('never shows the upstream URL or body in a result', async () => {
+    stack.sandbox.setFaults({ path: '/inventory-items', status: 502 });
+    const { body } = await listItems();
+    expect(JSON.stringify(body)).not.toContain(stack.sandbox.url);
+    expect(JSON.stringify(body)).not.toContain('127.0.0.1');
+  });
+});
+
+describe('company resolution', () => {
+  it('resolves a name through every page of the company list, once per subject', async () => {
+    const token = await stack.token();
+    const pagesBefore = stack.sandbox.requests.filter((r) => r.operationId === 'listCompanies').length;
+    const first = await stack.rest(token, 'neonpanel_warehouses_list', { company: acme.name });
+    expect(first.body.structuredContent.company.uuid).toBe(acme.uuid);
+    const pagesFetched = stack.sandbox.requests.filter((r) => r.operationId === 'listCompanies').length - pagesBefore;
+    expect(pagesFetched).toBeGreaterThan(1); // 72 companies at 60 a page
+
+    // A new token for the same user reuses the cache (keyed by subject, not by token).
+    const other = await stack.token(ALICE, ['read:warehouses']);
+    await stack.rest(other, 'neonpanel_warehouses_list', { company: acme.name.toUpperCase() });
+    expect(stack.sandbox.requests.filter((r) => r.operationId === 'listCompanies').length - pagesBefore).toBe(pagesFetched);
+  });
+
+  it('says which companies exist when a name matches none, and asks for a UUID when it matches several', async () => {
+    const none = await stack.rest(alice, 'neonpanel_warehouses_list', { company: 'No Such Company Ltd' });
+    expect(none.body.isError).toBe(true);
+    expect(textOf(none.body)).toMatch(/No company named/);
+    const several = await stack.rest(alice, 'neonpanel_warehouses_list', { company: 'e' });
+    expect(several.body.isError).toBe(true);
+    expect(textOf(several.body)).toMatch(/matches several companies/);
+  });
+});
