@@ -11,6 +11,7 @@ import type { MetadataSource } from './auth/authorizationServerMetadata.js';
 import { metadataUrlFor } from './auth/protectedResourceMetadata.js';
 import { requireBearer, type ChallengeContext } from './auth/middleware.js';
 import { securityHeaders } from './http/securityHeaders.js';
+import { accessLog } from './http/accessLog.js';
 import { corsMiddleware } from './http/cors.js';
 import { healthRouter } from './http/health.js';
 import { discoveryRouter } from './http/discovery.js';
@@ -52,6 +53,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', config.trustProxy);
   app.set('query parser', 'simple');
 
+  app.use(accessLog(logger));
   app.use(securityHeaders({ hsts: config.publicBaseUrl.startsWith('https://') }));
   app.use(corsMiddleware());
 

@@ -1,0 +1,213 @@
+/**
+ * The NeonPanel API client: openapi-fetch over the generated `paths`, with a keep-alive pool,
+ * per-attempt timeouts, bounded retries for safe methods, request-id propagation, the
+ * caller's identity (forwarded or exchanged) and error mapping to `NeonPanelError`.
+ *
+ * openapi-fetch hands every request to our `fetch`, so all of the policy lives in `send`
+ * below and the tools see only the typed client.
+ */
+import createClient, { type Middleware } from 'openapi-fetch';
+import { Agent } from 'undici';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import { SERVICE_NAME, VERSION } from '../version.js';
+import {
+  NEONPANEL_MESSAGES,
+  NeonPanelError,
+  errorForStatus,
+  networkError,
+  parseRetryAfter,
+  timeoutError,
+} from './errors.js';
+import { deadline } from './deadline.js';
+import { GetBodyAsQueryRequest } from './getBodyAsQuery.js';
+import { RETRYABLE_STATUSES, isSafeMethod, nextDelayMs, sleep, type RetryPolicy } from './retry.js';
+import { createTokenExchanger, type TokenExchanger } from './tokenExchange.js';
+import type { NeonPanelApi, NeonPanelClient, UpstreamCallContext, paths } from './types.js';
+
+export interface NeonPanelClientOptions {
+  /** The fetch implementation; default the global (undici) fetch. It receives `dispatcher` in `init`. */
+  fetch?: typeof fetch;
+  /** First backoff step before a retry. Default 200 ms. */
+  retryBaseDelayMs?: number;
+  /** Largest backoff step. Default 2 000 ms. */
+  retryMaxDelayMs?: number;
+  /** Longest `Retry-After` waited for inside one call; longer ends the call as unavailable. Default 5 000 ms. */
+  maxRetryAfterMs?: number;
+  /** Jitter source, in [0, 1). Default `Math.random`. */
+  random?: () => number;
+  /** How long an idle pooled connection is kept. Default 30 000 ms. */
+  keepAliveTimeoutMs?: number;
+  /** Most exchanged tokens cached (token-exchange only). Default 10 000. */
+  tokenCacheMax?: number;
+  /** Exchanged tokens are dropped this long before they expire. Default 30 000 ms. */
+  tokenRefreshSkewMs?: number;
+}
+
+export interface NeonPanelHttpClient extends NeonPanelClient {
+  /** Releases pooled connections; in-flight requests are allowed to finish. */
+  close(): Promise<void>;
+}
+
+type PooledFetch = (request: Request) => Promise<Response>;
+
+const USER_AGENT = `${SERVICE_NAME}/${VERSION}`;
+
+/** Statuses whose responses may not carry a body (the Response constructor enforces it). */
+const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
+
+function parseJson(buffer: ArrayBuffer): unknown {
+  if (buffer.byteLength === 0) return undefined;
+  try {
+    return JSON.parse(new TextDecoder().decode(buffer));
+  } catch {
+    return undefined;
+  }
+}
+
+export function createNeonPanelClient(config: Config, logger: Logger, options: NeonPanelClientOptions = {}): NeonPanelHttpClient {
+  const { upstream } = config;
+  const log = logger.child({ component: 'neonpanel-client' });
+  const policy: RetryPolicy = {
+    retries: upstream.retries,
+    baseDelayMs: options.retryBaseDelayMs ?? 200,
+    maxDelayMs: options.retryMaxDelayMs ?? 2_000,
+    maxRetryAfterMs: options.maxRetryAfterMs ?? 5_000,
+    random: options.random ?? Math.random,
+  };
+
+  // The undici package's Agent, pinned to the 6.x line Node 20 bundles, because Node does not
+  // export its own; `connections` bounds the sockets per origin.
+  const agent = new Agent({
+    connections: upstream.maxSockets,
+    keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
+    connect: { timeout: upstream.timeoutMs },
+  });
+  const baseFetch = options.fetch ?? globalThis.fetch;
+  const pooledFetch: PooledFetch = (request) => baseFetch(request, { dispatcher: agent } as RequestInit);
+
+  const exchanger: TokenExchanger | undefined = upstream.auth === 'token-exchange'
+    ? createTokenExchanger({
+        url: requiredExchangeUrl(config),
+        audience: upstream.tokenExchangeAudience ?? config.neonpanelApiBase,
+        clientId: config.oauth.clientId,
+        clientSecret: config.oauth.clientSecret,
+        timeoutMs: upstream.timeoutMs,
+        fetch: pooledFetch,
+        logger: log,
+        ...(options.tokenCacheMax === undefined ? {} : { cacheMax: options.tokenCacheMax }),
+        ...(options.tokenRefreshSkewMs === undefined ? {} : { refreshSkewMs: options.tokenRefreshSkewMs }),
+      })
+    : undefined;
+
+  // openapi-fetch tells middleware, not fetch, which path template a request came from; the
+  // template (not the concrete URL with ids) is what failures are logged with.
+  const templates = new WeakMap<Request, string>();
+  const rememberTemplate: Middleware = {
+    onRequest({ request, schemaPath }) {
+      templates.set(request, schemaPath);
+      return undefined;
+    },
+  };
+
+  async function bearerFor(context: UpstreamCallContext): Promise<string> {
+    const subjectToken = context.auth.token;
+    if (!subjectToken) {
+      throw new NeonPanelError({ kind: 'unauthorized', toolMessage: NEONPANEL_MESSAGES.unauthorized, failure: 'http' });
+    }
+    return exchanger ? exchanger.exchange(subjectToken, context.signal) : subjectToken;
+  }
+
+  async function send(request: Request, context: UpstreamCallContext): Promise<Response> {
+    const method = request.method.toUpperCase();
+    const path = templates.get(request) ?? new URL(request.url).pathname;
+    const attempts = isSafeMethod(method) ? 1 + policy.retries : 1;
+    const callerSignals = [context.signal, request.signal];
+    const callerAbort = (): unknown => callerSignals.find((s) => s?.aborted)?.reason;
+    const callerAborted = (): boolean => callerSignals.some((s) => s?.aborted);
+    // Buffered once, so a request can be rebuilt per attempt.
+    const body = request.body === null ? undefined : await request.arrayBuffer();
+    const bearer = await bearerFor(context);
+
+    const headers = new Headers(request.headers);
+    headers.set('authorization', `Bearer ${bearer}`);
+    headers.set('x-request-id', context.requestId);
+    headers.set('accept', 'application/json');
+    headers.set('user-agent', USER_AGENT);
+
+    const fail = (error: NeonPanelError, attempt: number): never => {
+      log.warn({ method, path, status: error.status, failure: error.failure, attempts: attempt, requestId: context.requestId },
+        'NeonPanel request failed');
+      throw error;
+    };
+
+    for (let attempt = 1; ; attempt += 1) {
+      if (callerAborted()) throw callerAbort();
+      const limit = deadline(upstream.timeoutMs, ...callerSignals);
+      let response: Response;
+      let buffer: ArrayBuffer;
+      try {
+        response = await pooledFetch(new Request(request.url, {
+          method,
+          headers,
+          ...(body === undefined ? {} : { body }),
+          signal: limit.signal,
+          // An API answering with a redirect is misbehaving; following it could send the token elsewhere.
+          redirect: 'manual',
+        }));
+        // Read the body under the same deadline, so a stalled body is a timeout too.
+        buffer = await response.arrayBuffer();
+      } catch (error) {
+        if (callerAborted()) throw callerAbort() ?? error;
+        const mapped = limit.timedOut() ? timeoutError() : networkError();
+        const delay = attempt < attempts ? nextDelayMs(policy, attempt, undefined) : undefined;
+        if (delay === undefined) return fail(mapped, attempt);
+        log.debug({ method, path, failure: mapped.failure, attempt, delayMs: delay }, 'retrying NeonPanel request');
+        await sleep(delay, ...callerSignals);
+        continue;
+      } finally {
+        limit.dispose();
+      }
+
+      if (response.ok) {
+        return new Response(NULL_BODY_STATUSES.has(response.status) ? null : buffer, {
+          status: response.status,
+          statusText: response.statusText,
+          headers: response.headers,
+        });
+      }
+
+      const retryAfterSeconds = parseRetryAfter(response.headers.get('retry-after'));
+      if (RETRYABLE_STATUSES.has(response.status) && attempt < attempts) {
+        const delay = nextDelayMs(policy, attempt, retryAfterSeconds);
+        if (delay !== undefined) {
+          log.debug({ method, path, status: response.status, attempt, delayMs: delay }, 'retrying NeonPanel request');
+          await sleep(delay, ...callerSignals);
+          continue;
+        }
+      }
+      if (response.status === 401 && exchanger) exchanger.forget(context.auth.token);
+      return fail(errorForStatus(response.status, parseJson(buffer), retryAfterSeconds), attempt);
+    }
+  }
+
+  return {
+    forCaller(context: UpstreamCallContext): NeonPanelApi {
+      const client = createClient<paths>({
+        baseUrl: config.neonpanelApiBase,
+        fetch: (request: Request) => send(request, context),
+        Request: GetBodyAsQueryRequest,
+      });
+      client.use(rememberTemplate);
+      return client;
+    },
+    close: () => agent.close(),
+  };
+}
+
+function requiredExchangeUrl(config: Config): string {
+  const url = config.upstream.tokenExchangeUrl;
+  // config.ts already refuses UPSTREAM_AUTH=token-exchange without a URL; this guards hand-built configs.
+  if (!url) throw new Error('UPSTREAM_AUTH=token-exchange needs TOKEN_EXCHANGE_URL (or OAUTH_TOKEN_ENDPOINT)');
+  return url;
+}
