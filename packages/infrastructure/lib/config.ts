@@ -1,0 +1,308 @@
+/**
+ * The gateway's deployment settings: one typed object with documented defaults, validated
+ * before any construct is built so a bad value fails `cdk synth` with a message naming it.
+ *
+ * Deliberately free of constructs: the smoke test and the operator tools import it without
+ * synthesizing anything.
+ */
+
+export type CpuArchitecture = 'X86_64' | 'ARM64';
+export type SessionMode = 'stateful' | 'stateless';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+
+export interface GatewayConfig {
+  /** CloudFormation stack name. @default 'NeonPanelMcpGateway' */
+  stackName: string;
+  /** AWS region the stack deploys to; the ALB access-log bucket policy needs a concrete one. @default CDK_DEFAULT_REGION, else 'us-east-1' */
+  region: string;
+  /** Account to deploy to. @default CDK_DEFAULT_ACCOUNT (undefined when offline: the template is account-agnostic) */
+  account: string | undefined;
+  /**
+   * Availability zones for the VPC. Pinned names make the template fixed; when empty the
+   * stack uses the region's first two zones through `Fn::GetAZs`, so synth never looks anything up.
+   * @default [] (first two zones of the region)
+   */
+  availabilityZones: string[];
+  /** NAT gateways; one per zone keeps egress up when a zone fails. @default 2 */
+  natGateways: number;
+
+  /** Public host name of the gateway. @default 'mcp.neonpanel.com' */
+  domainName: string;
+  /** Route 53 hosted zone id holding `domainName` (no lookups: it must be given). Required. */
+  hostedZoneId: string;
+  /** Name of that hosted zone. @default the parent domain of `domainName` ('neonpanel.com') */
+  hostedZoneName: string;
+
+  /** NeonPanel API base (NEONPANEL_API_BASE). @default 'https://my.neonpanel.com' */
+  neonpanelApiBase: string;
+  /** OAuth issuer (OAUTH_ISSUER). @default 'https://my.neonpanel.com' */
+  oauthIssuer: string;
+  /**
+   * JWKS URI (OAUTH_JWKS_URI). Must match `jwks_uri` in the issuer's discovery document.
+   * @default `${oauthIssuer}/.well-known/jwks.json`
+   */
+  oauthJwksUri: string | undefined;
+  /** Accepted `aud` values (OAUTH_AUDIENCE). @default [] (the server derives them from the public URL) */
+  oauthAudience: string[];
+  /** Scopes advertised and enforced (OAUTH_SCOPES). @default [] (the server's built-in list) */
+  oauthScopes: string[];
+  /** Token introspection endpoint (OAUTH_INTROSPECTION_URL). @default undefined (JWT only) */
+  oauthIntrospectionUrl: string | undefined;
+  /** Client id for introspection / token exchange (OAUTH_CLIENT_ID). @default undefined */
+  oauthClientId: string | undefined;
+  /**
+   * Complete ARN of a Secrets Manager secret holding OAUTH_CLIENT_SECRET. Injected by ECS
+   * from Secrets Manager; never a plain environment variable. @default undefined
+   */
+  oauthClientSecretArn: string | undefined;
+  /** MCP_SESSION_MODE. @default 'stateful' (the server's default; see RUNBOOK.md on sessions and task count) */
+  sessionMode: SessionMode;
+  /** LOG_LEVEL. @default 'info' */
+  logLevel: LogLevel;
+  /**
+   * Further server variables (see packages/server/src/config.ts), e.g. UPSTREAM_AUTH.
+   * Variables the stack owns and OAUTH_CLIENT_SECRET are refused here. @default {}
+   */
+  extraEnvironment: Record<string, string>;
+
+  /** Tasks the service asks for at deploy time (each deploy resets the count to it). @default minTasks */
+  desiredCount: number;
+  /** Autoscaling floor. @default 2 */
+  minTasks: number;
+  /** Autoscaling ceiling. @default 6 */
+  maxTasks: number;
+  /** Target average CPU for scaling, in percent. @default 60 */
+  cpuTargetPercent: number;
+  /** Target ALB requests per task per minute for scaling. @default 1000 */
+  requestsPerTarget: number;
+  /** Fargate task CPU units. @default 512 */
+  cpu: number;
+  /** Fargate task memory (MiB); must be valid for `cpu`. @default 1024 */
+  memoryMiB: number;
+  /** CPU architecture of the task and of the image build. @default 'X86_64' */
+  cpuArchitecture: CpuArchitecture;
+
+  /** Retention of the application log group, in days (a CloudWatch Logs value). @default 30 */
+  logRetentionDays: number;
+  /** Explicit name of the application log group. @default '/neonpanel-mcp/gateway' */
+  logGroupName: string;
+  /** Days ALB access logs are kept in S3. @default 90 */
+  accessLogRetentionDays: number;
+  /** Task-definition family; the operator tools roll back within it. @default 'neonpanel-mcp-gateway' */
+  taskDefinitionFamily: string;
+
+  /** ALB idle timeout in seconds; long enough for SSE streams. Passed as ALB_IDLE_TIMEOUT_SECONDS. @default 3600 */
+  albIdleTimeoutSeconds: number;
+  /**
+   * Server drain deadline in seconds (SHUTDOWN_DRAIN_MS). The target group's deregistration
+   * delay equals it; the container's stop timeout adds 5 s so SIGKILL never cuts the drain.
+   * @default 25
+   */
+  drainSeconds: number;
+  /** Target 5xx plus ALB 5xx per minute that raises the deployment alarm. @default 10 */
+  alarm5xxThreshold: number;
+  /** Consecutive one-minute periods over threshold before the alarm fires. @default 2 */
+  alarmEvaluationPeriods: number;
+}
+
+export const DEFAULT_STACK_NAME = 'NeonPanelMcpGateway';
+/** Environment fallback for the hosted zone id, so CI can synth without editing cdk.json. */
+export const HOSTED_ZONE_ID_ENV = 'NEONPANEL_MCP_HOSTED_ZONE_ID';
+export const DEFAULT_DOMAIN = 'mcp.neonpanel.com';
+/** The port the server listens on in the container (PORT); the Dockerfile EXPOSEs the same. */
+export const CONTAINER_PORT = 3030;
+
+/** Names of variables the stack sets itself; `extraEnvironment` may not override them. */
+export const STACK_OWNED_VARIABLES = [
+  'NODE_ENV', 'PORT', 'HOST', 'PUBLIC_BASE_URL', 'NEONPANEL_API_BASE', 'OAUTH_ISSUER', 'OAUTH_JWKS_URI',
+  'OAUTH_AUDIENCE', 'OAUTH_SCOPES', 'OAUTH_INTROSPECTION_URL', 'OAUTH_CLIENT_ID', 'OAUTH_CLIENT_SECRET',
+  'TRUST_PROXY', 'SHUTDOWN_DRAIN_MS', 'ALB_IDLE_TIMEOUT_SECONDS', 'LOG_LEVEL', 'MCP_SESSION_MODE',
+] as const;
+
+/** CloudWatch Logs accepts only these retention periods. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/** Valid Fargate memory sizes (MiB) for each CPU size (Linux). */
+const FARGATE_MEMORY: Record<number, { min: number; max: number; step: number; extra?: number[] }> = {
+  256: { min: 1024, max: 2048, step: 1024, extra: [512] },
+  512: { min: 1024, max: 4096, step: 1024 },
+  1024: { min: 2048, max: 8192, step: 1024 },
+  2048: { min: 4096, max: 16384, step: 1024 },
+  4096: { min: 8192, max: 30720, step: 1024 },
+  8192: { min: 16384, max: 61440, step: 4096 },
+  16384: { min: 32768, max: 122880, step: 8192 },
+};
+
+export class GatewayConfigError extends Error {
+  constructor(readonly setting: string, detail: string) {
+    super(`Invalid gateway setting ${setting}: ${detail}`);
+    this.name = 'GatewayConfigError';
+  }
+}
+
+/** What a caller may give; everything but the hosted zone id has a default. */
+export type GatewayConfigInput = Partial<GatewayConfig> & Pick<GatewayConfig, 'hostedZoneId'>;
+
+const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const HOSTED_ZONE_ID = /^Z[A-Z0-9]{1,31}$/;
+const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$/;
+const ENV_NAME = /^[A-Z][A-Z0-9_]*$/;
+const FAMILY = /^[A-Za-z0-9_-]{1,255}$/;
+const LOG_GROUP = /^[.\-_/#A-Za-z0-9]{1,512}$/;
+
+function httpsUrl(setting: string, value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new GatewayConfigError(setting, `must be an absolute https URL, got "${value}"`);
+  }
+  if (url.protocol !== 'https:') throw new GatewayConfigError(setting, `must use https, got "${value}"`);
+  return value.replace(/\/+$/, '');
+}
+
+function intIn(setting: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new GatewayConfigError(setting, `must be an integer between ${min} and ${max}, got ${String(value)}`);
+  }
+  return value;
+}
+
+function parentDomain(domain: string): string {
+  const dot = domain.indexOf('.');
+  return dot === -1 ? domain : domain.slice(dot + 1);
+}
+
+function validateFargateSize(cpu: number, memoryMiB: number): void {
+  const sizes = FARGATE_MEMORY[cpu];
+  if (!sizes) {
+    throw new GatewayConfigError('cpu', `must be one of ${Object.keys(FARGATE_MEMORY).join(', ')}, got ${String(cpu)}`);
+  }
+  const inRange = memoryMiB >= sizes.min && memoryMiB <= sizes.max && (memoryMiB - sizes.min) % sizes.step === 0;
+  if (!inRange && !(sizes.extra ?? []).includes(memoryMiB)) {
+    throw new GatewayConfigError('memoryMiB', `${String(memoryMiB)} is not a valid Fargate memory size for cpu ${String(cpu)} (${String(sizes.min)}-${String(sizes.max)} in steps of ${String(sizes.step)})`);
+  }
+}
+
+/** Fills in defaults and validates every setting; throws `GatewayConfigError` naming the first bad one. */
+export function resolveConfig(input: GatewayConfigInput, env: Record<string, string | undefined> = {}): GatewayConfig {
+  const domainName = (input.domainName ?? DEFAULT_DOMAIN).toLowerCase();
+  if (!HOSTNAME.test(domainName)) throw new GatewayConfigError('domainName', `"${domainName}" is not a host name`);
+  const hostedZoneName = (input.hostedZoneName ?? parentDomain(domainName)).toLowerCase().replace(/\.$/, '');
+  if (domainName !== hostedZoneName && !domainName.endsWith(`.${hostedZoneName}`)) {
+    throw new GatewayConfigError('hostedZoneName', `"${domainName}" is not inside the zone "${hostedZoneName}"`);
+  }
+  if (typeof input.hostedZoneId !== 'string' || !HOSTED_ZONE_ID.test(input.hostedZoneId)) {
+    throw new GatewayConfigError('hostedZoneId', input.hostedZoneId === undefined
+      ? `is required: pass -c hostedZoneId=Z… (or set ${HOSTED_ZONE_ID_ENV})`
+      : `must look like Z0123456789ABCDEFGHIJ, got "${String(input.hostedZoneId)}"`);
+  }
+
+  const oauthIssuer = httpsUrl('oauthIssuer', input.oauthIssuer ?? 'https://my.neonpanel.com');
+  const oauthIntrospectionUrl = input.oauthIntrospectionUrl === undefined ? undefined : httpsUrl('oauthIntrospectionUrl', input.oauthIntrospectionUrl);
+  const oauthJwksUri = input.oauthJwksUri === undefined
+    ? (oauthIntrospectionUrl ? undefined : `${oauthIssuer}/.well-known/jwks.json`)
+    : httpsUrl('oauthJwksUri', input.oauthJwksUri);
+  if (oauthIntrospectionUrl && !input.oauthClientId) {
+    throw new GatewayConfigError('oauthClientId', 'is required when oauthIntrospectionUrl is set');
+  }
+  if (input.oauthClientSecretArn !== undefined && !SECRET_ARN.test(input.oauthClientSecretArn)) {
+    throw new GatewayConfigError('oauthClientSecretArn', 'must be the complete ARN of a Secrets Manager secret (ending in the 6-character suffix)');
+  }
+
+  const extraEnvironment = { ...(input.extraEnvironment ?? {}) };
+  for (const [name, value] of Object.entries(extraEnvironment)) {
+    if (!ENV_NAME.test(name)) throw new GatewayConfigError('extraEnvironment', `"${name}" is not an environment variable name`);
+    if ((STACK_OWNED_VARIABLES as readonly string[]).includes(name)) {
+      throw new GatewayConfigError('extraEnvironment', `${name} is set by the stack${name === 'OAUTH_CLIENT_SECRET' ? ' from Secrets Manager (oauthClientSecretArn)' : ''}; use its own setting`);
+    }
+    if (/SECRET|PASSWORD|TOKEN$|PRIVATE_KEY/.test(name)) {
+      throw new GatewayConfigError('extraEnvironment', `${name} looks like a secret; secrets come from Secrets Manager, not plain variables`);
+    }
+    if (typeof value !== 'string') throw new GatewayConfigError('extraEnvironment', `${name} must be a string`);
+  }
+
+  const minTasks = intIn('minTasks', input.minTasks ?? 2, 1, 100);
+  const maxTasks = intIn('maxTasks', input.maxTasks ?? 6, 1, 100);
+  if (maxTasks < minTasks) throw new GatewayConfigError('maxTasks', `(${String(maxTasks)}) must be at least minTasks (${String(minTasks)})`);
+  const desiredCount = intIn('desiredCount', input.desiredCount ?? minTasks, 1, 100);
+  if (desiredCount < minTasks || desiredCount > maxTasks) {
+    throw new GatewayConfigError('desiredCount', `(${String(desiredCount)}) must lie between minTasks (${String(minTasks)}) and maxTasks (${String(maxTasks)})`);
+  }
+  const cpu = input.cpu ?? 512;
+  const memoryMiB = input.memoryMiB ?? 1024;
+  validateFargateSize(cpu, memoryMiB);
+
+  const logRetentionDays = input.logRetentionDays ?? 30;
+  if (!(LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays)) {
+    throw new GatewayConfigError('logRetentionDays', `must be one of ${LOG_RETENTION_DAYS.join(', ')}, got ${String(logRetentionDays)}`);
+  }
+  const logGroupName = input.logGroupName ?? '/neonpanel-mcp/gateway';
+  if (!LOG_GROUP.test(logGroupName)) throw new GatewayConfigError('logGroupName', `"${logGroupName}" is not a log group name`);
+  const taskDefinitionFamily = input.taskDefinitionFamily ?? 'neonpanel-mcp-gateway';
+  if (!FAMILY.test(taskDefinitionFamily)) throw new GatewayConfigError('taskDefinitionFamily', `"${taskDefinitionFamily}" is not a task-definition family name`);
+
+  const sessionMode = input.sessionMode ?? 'stateful';
+  if (sessionMode !== 'stateful' && sessionMode !== 'stateless') throw new GatewayConfigError('sessionMode', 'must be stateful or stateless');
+  const logLevel = input.logLevel ?? 'info';
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace'].includes(logLevel)) {
+    throw new GatewayConfigError('logLevel', 'must be one of fatal, error, warn, info, debug, trace');
+  }
+  const cpuArchitecture = input.cpuArchitecture ?? 'X86_64';
+  if (cpuArchitecture !== 'X86_64' && cpuArchitecture !== 'ARM64') throw new GatewayConfigError('cpuArchitecture', 'must be X86_64 or ARM64');
+
+  const region = input.region ?? env['CDK_DEFAULT_REGION'] ?? 'us-east-1';
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) throw new GatewayConfigError('region', `"${region}" is not an AWS region`);
+  const account = input.account ?? env['CDK_DEFAULT_ACCOUNT'];
+  if (account !== undefined && !/^\d{12}$/.test(account)) throw new GatewayConfigError('account', 'must be a 12-digit account id');
+  const availabilityZones = input.availabilityZones ?? [];
+  for (const az of availabilityZones) {
+    if (!az.startsWith(region)) throw new GatewayConfigError('availabilityZones', `${az} is not in ${region}`);
+  }
+  if (availabilityZones.length === 1) throw new GatewayConfigError('availabilityZones', 'needs at least two zones (an ALB spans two)');
+  const zoneCount = availabilityZones.length || 2;
+
+  const stackName = input.stackName ?? DEFAULT_STACK_NAME;
+  if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(stackName)) throw new GatewayConfigError('stackName', `"${stackName}" is not a CloudFormation stack name`);
+
+  return {
+    stackName,
+    region,
+    account,
+    availabilityZones,
+    natGateways: intIn('natGateways', input.natGateways ?? zoneCount, 1, zoneCount),
+    domainName,
+    hostedZoneId: input.hostedZoneId,
+    hostedZoneName,
+    neonpanelApiBase: httpsUrl('neonpanelApiBase', input.neonpanelApiBase ?? 'https://my.neonpanel.com'),
+    oauthIssuer,
+    oauthJwksUri,
+    oauthAudience: [...(input.oauthAudience ?? [])],
+    oauthScopes: [...(input.oauthScopes ?? [])],
+    oauthIntrospectionUrl,
+    oauthClientId: input.oauthClientId,
+    oauthClientSecretArn: input.oauthClientSecretArn,
+    sessionMode,
+    logLevel,
+    extraEnvironment,
+    desiredCount,
+    minTasks,
+    maxTasks,
+    cpuTargetPercent: intIn('cpuTargetPercent', input.cpuTargetPercent ?? 60, 10, 95),
+    requestsPerTarget: intIn('requestsPerTarget', input.requestsPerTarget ?? 1000, 1, 1_000_000),
+    cpu,
+    memoryMiB,
+    cpuArchitecture,
+    logRetentionDays,
+    logGroupName,
+    accessLogRetentionDays: intIn('accessLogRetentionDays', input.accessLogRetentionDays ?? 90, 1, 3650),
+    taskDefinitionFamily,
+    albIdleTimeoutSeconds: intIn('albIdleTimeoutSeconds', input.albIdleTimeoutSeconds ?? 3600, 1, 4000),
+    // ECS caps a Fargate container's stop timeout at 120 s; the drain keeps 5 s of it spare.
+    drainSeconds: intIn('drainSeconds', input.drainSeconds ?? 25, 0, 115),
+    alarm5xxThreshold: intIn('alarm5xxThreshold', input.alarm5xxThreshold ?? 10, 1, 1_000_000),
+    alarmEvaluationPeriods: intIn('alarmEvaluationPeriods', input.alarmEvaluationPeriods ?? 2, 1, 60),
+  };
+}

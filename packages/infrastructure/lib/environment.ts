@@ -1,0 +1,34 @@
+/**
+ * The container's environment, as the server reads it (packages/server/src/config.ts).
+ * One function so the stack and the smoke test give the process the same variables.
+ */
+import { CONTAINER_PORT, type GatewayConfig } from './config.js';
+
+/** Secrets are not here: they reach the container through ECS `secrets` (see `containerSecretNames`). */
+export function containerEnvironment(config: GatewayConfig): Record<string, string> {
+  const env: Record<string, string> = {
+    NODE_ENV: 'production',
+    PORT: String(CONTAINER_PORT),
+    PUBLIC_BASE_URL: `https://${config.domainName}`,
+    NEONPANEL_API_BASE: config.neonpanelApiBase,
+    OAUTH_ISSUER: config.oauthIssuer,
+    // One proxy hop: the ALB. Express then takes the client address and scheme from X-Forwarded-*.
+    TRUST_PROXY: '1',
+    SHUTDOWN_DRAIN_MS: String(config.drainSeconds * 1000),
+    // The server keeps idle sockets open longer than the ALB does, so the ALB always closes first.
+    ALB_IDLE_TIMEOUT_SECONDS: String(config.albIdleTimeoutSeconds),
+    LOG_LEVEL: config.logLevel,
+    MCP_SESSION_MODE: config.sessionMode,
+  };
+  if (config.oauthJwksUri) env['OAUTH_JWKS_URI'] = config.oauthJwksUri;
+  if (config.oauthAudience.length > 0) env['OAUTH_AUDIENCE'] = config.oauthAudience.join(',');
+  if (config.oauthScopes.length > 0) env['OAUTH_SCOPES'] = config.oauthScopes.join(' ');
+  if (config.oauthIntrospectionUrl) env['OAUTH_INTROSPECTION_URL'] = config.oauthIntrospectionUrl;
+  if (config.oauthClientId) env['OAUTH_CLIENT_ID'] = config.oauthClientId;
+  return { ...config.extraEnvironment, ...env };
+}
+
+/** Variables ECS injects from Secrets Manager, by name. */
+export function containerSecretNames(config: GatewayConfig): string[] {
+  return config.oauthClientSecretArn ? ['OAUTH_CLIENT_SECRET'] : [];
+}

@@ -1,0 +1,12 @@
+/**
+ * CloudFormation output keys of the gateway stack. The operator tools read the stack through
+ * these names, so both sides import them from here.
+ */
+export const OUTPUT_KEYS = {
+  url: 'GatewayUrl',
+  clusterName: 'ClusterName',
+  serviceName: 'ServiceName',
+  taskDefinitionFamily: 'TaskDefinitionFamily',
+} as const;
+
+export type OutputName = keyof typeof OUTPUT_KEYS;

@@ -1,0 +1,129 @@
+/**
+ * Command line of the operator tools: `deploy`, `rollback [--to N]`, `status`. Parsing and
+ * dispatch only; every AWS client, the gate and the cdk runner are handed in, so tests run
+ * the real dispatch with fakes.
+ */
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import type { ECSClient } from '@aws-sdk/client-ecs';
+import { DEFAULT_STACK_NAME } from '../../lib/config.js';
+import { deployCommand, type CdkRunner } from './deploy.js';
+import { rollbackCommand } from './rollback.js';
+import { readStackOutputs } from './stack-outputs.js';
+import { statusCommand } from './status.js';
+import { OpsError, type Gate, type GateRetrySettings, type Output, type WaitSettings } from './types.js';
+
+export const USAGE = `Usage:
+  pnpm run deploy   [--stack NAME] [--region REGION] [cdk deploy options…]
+  pnpm run rollback [--stack NAME] [--region REGION] [--to REVISION]
+  pnpm run status   [--stack NAME] [--region REGION]
+
+  --stack NAME      CloudFormation stack (default ${DEFAULT_STACK_NAME})
+  --region REGION   AWS region (default: the AWS SDK's, e.g. AWS_REGION or the profile's)
+  --to REVISION     task-definition revision number to roll back to (default: the previous ACTIVE one)
+
+  The gate uses E2E_TOKEN, when set, for the real-token cases. Exit codes: 0 success,
+  1 failure (gate failed, rolled back, or an AWS call failed), 2 bad usage.`;
+
+export type Command = 'deploy' | 'rollback' | 'status';
+
+export interface ParsedCommandLine {
+  command: Command;
+  stackName: string;
+  region: string | undefined;
+  to: number | undefined;
+  /** deploy only: passed through to `cdk deploy`. */
+  cdkArgs: string[];
+}
+
+export class UsageError extends Error {}
+
+export function parseCommandLine(argv: string[]): ParsedCommandLine {
+  const [command, ...rest] = argv;
+  if (command !== 'deploy' && command !== 'rollback' && command !== 'status') {
+    throw new UsageError(command === undefined ? 'No command given.' : `Unknown command: ${command}.`);
+  }
+  const parsed: ParsedCommandLine = { command, stackName: DEFAULT_STACK_NAME, region: undefined, to: undefined, cdkArgs: [] };
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i]!;
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = (): string => {
+      const v = inline ?? rest[++i];
+      if (v === undefined || v === '') throw new UsageError(`${flag} needs a value.`);
+      return v;
+    };
+    if (flag === '--stack') parsed.stackName = value();
+    else if (flag === '--region') parsed.region = value();
+    else if (flag === '--to' && command === 'rollback') {
+      const raw = value();
+      if (!/^[1-9]\d*$/.test(raw)) throw new UsageError(`--to must be a revision number, got ${raw}.`);
+      parsed.to = Number(raw);
+    } else if (command === 'deploy' && arg !== '--') parsed.cdkArgs.push(arg);
+    else if (arg !== '--') throw new UsageError(`Unknown option for ${command}: ${arg}.`);
+  }
+  if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(parsed.stackName)) throw new UsageError(`Not a stack name: ${parsed.stackName}.`);
+  // The CDK app names its stack from context; keep it and the tools on the same stack.
+  if (command === 'deploy' && parsed.stackName !== DEFAULT_STACK_NAME) parsed.cdkArgs.push('-c', `stackName=${parsed.stackName}`);
+  if (command === 'deploy' && parsed.region) parsed.cdkArgs.push('-c', `region=${parsed.region}`);
+  return parsed;
+}
+
+export interface CliDependencies {
+  cfn(region: string | undefined): CloudFormationClient;
+  ecs(region: string | undefined): ECSClient;
+  /** Loaded only when a command needs it. */
+  gate(): Promise<Gate>;
+  runCdk: CdkRunner;
+  output: Output;
+  wait?: WaitSettings;
+  gateRetry?: GateRetrySettings;
+}
+
+/** Runs one command and returns the process exit code; errors become a message, not a stack trace. */
+export async function runCli(argv: string[], deps: CliDependencies): Promise<number> {
+  let parsed: ParsedCommandLine;
+  try {
+    parsed = parseCommandLine(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    deps.output.error(error.message);
+    deps.output.error(USAGE);
+    return 2;
+  }
+  const cfn = deps.cfn(parsed.region);
+  const ecs = deps.ecs(parsed.region);
+  const waits = { ...(deps.wait ? { wait: deps.wait } : {}), ...(deps.gateRetry ? { gateRetry: deps.gateRetry } : {}) };
+  try {
+    switch (parsed.command) {
+      case 'status':
+        return await statusCommand({ cfn, ecs, stackName: parsed.stackName, output: deps.output });
+      case 'rollback': {
+        const outputs = await readStackOutputs(cfn, parsed.stackName);
+        return await rollbackCommand({
+          ecs,
+          ref: { cluster: outputs.clusterName, service: outputs.serviceName },
+          family: outputs.taskDefinitionFamily,
+          ...(parsed.to !== undefined ? { to: parsed.to } : {}),
+          gate: await deps.gate(),
+          url: outputs.url,
+          output: deps.output,
+          ...waits,
+        });
+      }
+      case 'deploy':
+        return await deployCommand({
+          stackName: parsed.stackName,
+          cdkArgs: parsed.cdkArgs,
+          runCdk: deps.runCdk,
+          cfn,
+          ecs,
+          gate: await deps.gate(),
+          output: deps.output,
+          ...waits,
+        });
+    }
+  } catch (error) {
+    if (!(error instanceof OpsError)) throw error;
+    deps.output.error(`${parsed.command}: ${error.message}`);
+    return 1;
+  }
+}

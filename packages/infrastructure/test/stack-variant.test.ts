@@ -1,0 +1,64 @@
+/**
+ * A second configuration, synthesized once: defaults everywhere except pinned zones, ARM64,
+ * stateless sessions and no client secret.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Template } from 'aws-cdk-lib/assertions';
+import { synthesize, type Synthesized } from './support/fixture.js';
+
+let synth: Synthesized;
+let template: Template;
+
+beforeAll(() => {
+  synth = synthesize({
+    hostedZoneId: 'Z0123456789EXAMPLE',
+    region: 'eu-central-1',
+    availabilityZones: 'eu-central-1b,eu-central-1c',
+    cpuArchitecture: 'ARM64',
+    sessionMode: 'stateless',
+  });
+  template = synth.template;
+});
+afterAll(() => synth?.dispose());
+
+function containerDefinition(): Record<string, any> {
+  const [task] = Object.values(template.findResources('AWS::ECS::TaskDefinition'));
+  return task!['Properties'].ContainerDefinitions[0];
+}
+
+it('places subnets in the pinned zones, by name', () => {
+  const zones = new Set(Object.values(template.findResources('AWS::EC2::Subnet')).map((s) => s['Properties'].AvailabilityZone));
+  expect([...zones].sort()).toEqual(['eu-central-1b', 'eu-central-1c']);
+});
+
+it('builds and runs ARM64', () => {
+  template.hasResourceProperties('AWS::ECS::TaskDefinition', { RuntimePlatform: { CpuArchitecture: 'ARM64', OperatingSystemFamily: 'LINUX' } });
+  const assets = JSON.parse(readFileSync(path.join(synth.outdir, `${synth.stack.artifactId}.assets.json`), 'utf8')) as {
+    dockerImages: Record<string, { source: { platform?: string } }>;
+  };
+  expect(Object.values(assets.dockerImages).map((d) => d.source.platform)).toEqual(['linux/arm64']);
+});
+
+it('uses the defaults: NeonPanel endpoints, 2-6 tasks, 30-day logs, no secrets', () => {
+  const env = Object.fromEntries((containerDefinition()['Environment'] as { Name: string; Value: string }[]).map((e) => [e.Name, e.Value]));
+  expect(env).toEqual(expect.objectContaining({
+    PUBLIC_BASE_URL: 'https://mcp.neonpanel.com',
+    NEONPANEL_API_BASE: 'https://my.neonpanel.com',
+    OAUTH_ISSUER: 'https://my.neonpanel.com',
+    MCP_SESSION_MODE: 'stateless',
+  }));
+  expect(env).not.toHaveProperty('OAUTH_AUDIENCE');
+  expect(env).not.toHaveProperty('OAUTH_SCOPES');
+  expect(containerDefinition()['Secrets']).toBeUndefined();
+  template.hasResourceProperties('AWS::ECS::Service', { DesiredCount: 2 });
+  template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 2, MaxCapacity: 6 });
+  template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/neonpanel-mcp/gateway', RetentionInDays: 30 });
+  template.hasResourceProperties('AWS::ECS::TaskDefinition', { Cpu: '512', Memory: '1024' });
+});
+
+it('does not make sessions sticky when there are none', () => {
+  const [tg] = Object.values(template.findResources('AWS::ElasticLoadBalancingV2::TargetGroup'));
+  const attributes = Object.fromEntries((tg!['Properties'].TargetGroupAttributes as { Key: string; Value: string }[]).map((a) => [a.Key, a.Value]));
+  expect(attributes['stickiness.enabled']).not.toBe('true');
+});
