@@ -29,15 +29,26 @@ function transportFor(spec: McpRequestSpec, options: McpSessionOptions) {
   if (spec.transport === 'streamable') {
     return new StreamableHTTPClientTransport(new URL(`${options.target}/mcp`), { requestInit });
   }
+  // Legacy SSE keeps its session in the instance holding the stream. Behind a load balancer
+  // with several instances, the POSTs reach that instance only when they carry the
+  // balancer's stickiness cookie (AWSALB…) from the stream's answer, as a browser would.
+  let stickiness = '';
   return new SSEClientTransport(new URL(`${options.target}/sse`), {
     requestInit,
     // The stream's GET does not take requestInit in every SDK version; this fetch adds the header to it.
     eventSourceInit: {
-      fetch: (url, init) => {
+      fetch: async (url, init) => {
         const headers = new Headers(init?.headers);
         headers.set('Authorization', authorization);
-        return fetch(url, { ...init, headers });
+        const response = await fetch(url, { ...init, headers });
+        stickiness = response.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+        return response;
       },
+    },
+    fetch: (url, init) => {
+      const headers = new Headers(init?.headers);
+      if (stickiness) headers.set('Cookie', stickiness);
+      return fetch(url, { ...init, headers });
     },
   });
 }

@@ -55,7 +55,11 @@ export interface GatewayConfig {
    * from Secrets Manager; never a plain environment variable. @default undefined
    */
   oauthClientSecretArn: string | undefined;
-  /** MCP_SESSION_MODE. @default 'stateful' (the server's default; see RUNBOOK.md on sessions and task count) */
+  /**
+   * MCP_SESSION_MODE. @default 'stateless': sessions live in one task's memory and the ALB
+   * cannot route by Mcp-Session-Id, so with more than one task only stateless Streamable
+   * HTTP is reliable (see RUNBOOK.md on sessions and task count).
+   */
   sessionMode: SessionMode;
   /** LOG_LEVEL. @default 'info' */
   logLevel: LogLevel;
@@ -244,7 +248,7 @@ export function resolveConfig(input: GatewayConfigInput, env: Record<string, str
   const taskDefinitionFamily = input.taskDefinitionFamily ?? 'neonpanel-mcp-gateway';
   if (!FAMILY.test(taskDefinitionFamily)) throw new GatewayConfigError('taskDefinitionFamily', `"${taskDefinitionFamily}" is not a task-definition family name`);
 
-  const sessionMode = input.sessionMode ?? 'stateful';
+  const sessionMode = input.sessionMode ?? 'stateless';
   if (sessionMode !== 'stateful' && sessionMode !== 'stateless') throw new GatewayConfigError('sessionMode', 'must be stateful or stateless');
   const logLevel = input.logLevel ?? 'info';
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace'].includes(logLevel)) {

@@ -148,7 +148,7 @@ describe('containerEnvironment', () => {
       SHUTDOWN_DRAIN_MS: '25000',
       ALB_IDLE_TIMEOUT_SECONDS: '3600',
       LOG_LEVEL: 'info',
-      MCP_SESSION_MODE: 'stateful',
+      MCP_SESSION_MODE: 'stateless',
     });
   });
 

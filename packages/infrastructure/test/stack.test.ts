@@ -244,7 +244,7 @@ describe('target group', () => {
   });
 
   it('keeps cookie-capable clients on the task that holds their session', () => {
-    expect(environment()['MCP_SESSION_MODE']).toBe('stateful');
+    expect(environment()['MCP_SESSION_MODE']).toBe('stateless');
     expect(tgAttributes()['stickiness.enabled']).toBe('true');
     expect(tgAttributes()['stickiness.type']).toBe('lb_cookie');
   });

@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConfigError, loadConfig, resourceIdentifiers } from '../../src/config.js';
+import { ConfigError, defaultAudiences, loadConfig, resourceIdentifiers } from '../../src/config.js';
 import { createVerifier } from '../../src/auth/createVerifier.js';
 import { InvalidTokenError } from '../../src/auth/errors.js';
 import { DEMO_USERS } from '../../src/dev/demoUsers.js';
@@ -39,7 +39,7 @@ describe('devServerEnv → loadConfig', () => {
     expect(config.oauth.issuer).toBe('http://localhost:3031');
     expect(config.oauth.jwksUri).toBe('http://localhost:3031/jwks');
     expect(config.oauth.introspectionUrl).toBeUndefined();
-    expect(config.oauth.audiences).toEqual(resourceIdentifiers('http://localhost:3030'));
+    expect(config.oauth.audiences).toEqual(defaultAudiences('http://localhost:3030'));
     expect(config.upstream.auth).toBe('forward');
   });
 
