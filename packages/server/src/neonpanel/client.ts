@@ -113,7 +113,7 @@ export function createNeonPanelClient(config: Config, logger: Logger, options: N
   async function bearerFor(context: UpstreamCallContext): Promise<string> {
     const subjectToken = context.auth.token;
     if (!subjectToken) {
-      throw new NeonPanelError({ kind: 'unauthorized', toolMessage: NEONPANEL_MESSAGES.unauthorized, failure: 'http' });
+      throw new NeonPanelError({ kind: 'unauthorized', toolMessage: NEONPANEL_MESSAGES.unauthorized, failure: 'no_token' });
     }
     return exchanger ? exchanger.exchange(subjectToken, context.signal) : subjectToken;
   }

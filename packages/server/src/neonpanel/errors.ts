@@ -22,14 +22,18 @@ export const NEONPANEL_MESSAGES = {
   validation: 'NeonPanel rejected the request',
 } as const;
 
-/** Where a failure came from, for logs and retry decisions; never shown to a model. */
-export type NeonPanelFailure = 'http' | 'timeout' | 'network' | 'token_exchange';
+/**
+ * Where a failure came from; never shown to a model. Only `http` means NeonPanel answered;
+ * `timeout` and `network` mean a request may or may not have reached it; `token_exchange`
+ * and `no_token` mean nothing was sent to NeonPanel at all.
+ */
+export type NeonPanelFailure = 'http' | 'timeout' | 'network' | 'token_exchange' | 'no_token';
 
 export interface NeonPanelErrorInit {
   kind: NeonPanelErrorKind;
   toolMessage: string;
   failure: NeonPanelFailure;
-  /** Upstream HTTP status, when there was an answer. */
+  /** NeonPanel's HTTP status, when it answered (failure `http`). */
   status?: number;
   /** 422 only: field → messages, already sanitised. */
   fieldErrors?: Record<string, string[]>;

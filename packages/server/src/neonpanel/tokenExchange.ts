@@ -140,12 +140,7 @@ export function createTokenExchanger(options: TokenExchangeOptions): TokenExchan
       const userFault = code === 'invalid_grant' || code === 'invalid_token';
       log.warn({ upstream: 'token-exchange', status: response.status, error: code }, 'token exchange refused');
       if (userFault) {
-        throw new NeonPanelError({
-          kind: 'unauthorized',
-          toolMessage: NEONPANEL_MESSAGES.unauthorized,
-          failure: 'token_exchange',
-          status: response.status,
-        });
+        throw new NeonPanelError({ kind: 'unauthorized', toolMessage: NEONPANEL_MESSAGES.unauthorized, failure: 'token_exchange' });
       }
       throw unavailable();
     }

@@ -33,27 +33,23 @@ async function once(ctx: ToolContext, key: string, payload: unknown, create: () 
   const cacheKey = `${ctx.subject}\0${key}`;
   const existing = ctx.services.idempotency.get(cacheKey);
   if (existing) {
-    const first = await existing;
-    if ((first._meta as { fingerprint?: string } | undefined)?.fingerprint !== fingerprint) {
+    if (existing.fingerprint !== fingerprint) {
       return errorResult('This idempotency_key was already used for a different import. Use a new key for a new import.');
     }
-    return first;
+    return existing.result;
   }
-  const running = create().then(
-    (result) => ({ ...result, _meta: { fingerprint, idempotency_key: key } }),
-    (error: unknown) => {
-      if (error instanceof NeonPanelError && error.status !== undefined) ctx.services.idempotency.delete(cacheKey);
-      else if (error instanceof NeonPanelError) {
-        return {
-          ...errorResult('The import may or may not have reached NeonPanel (the connection failed). Check with neonpanel_import_status or NeonPanel before importing again with a new key.'),
-          _meta: { fingerprint, idempotency_key: key },
-        };
-      } else ctx.services.idempotency.delete(cacheKey);
+  const result = create().catch((error: unknown) => {
+    const mayHaveArrived = error instanceof NeonPanelError && (error.failure === 'timeout' || error.failure === 'network');
+    if (!mayHaveArrived) {
+      ctx.services.idempotency.delete(cacheKey);
       throw error;
-    },
-  );
-  ctx.services.idempotency.set(cacheKey, running);
-  return running;
+    }
+    return errorResult(
+      'The import may or may not have reached NeonPanel (the connection failed). Check with neonpanel_import_status or NeonPanel before importing again with a new key.',
+    );
+  });
+  ctx.services.idempotency.set(cacheKey, { fingerprint, result });
+  return result;
 }
 
 const instructionsInput = z.object({ type: typeArg });
@@ -95,9 +91,7 @@ export const importCreateDocuments: ToolDefinition<typeof createInput, typeof cr
     return once(ctx, args.idempotency_key, { op: 'create', company: c.uuid, type: args.type, data: args.data }, async () => {
       const answer = dataOf(await ctx.neonpanel().POST('/api/v1/companies/{companyUuid}/create/{type}', {
         params: { path: { companyUuid: c.uuid, type: args.type } },
-        // The contract declares `data` as `{}` (any object); openapi-typescript reads that as
-        // Record<string, never>, so the free-form payload needs this cast.
-        body: { data: args.data as Record<string, never> },
+        body: { data: args.data },
       }));
       return structuredResult({ ...answer, documents: answer.documents ?? [] });
     });

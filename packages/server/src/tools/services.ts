@@ -19,7 +19,7 @@ export interface ToolServices {
   /** Each user's full company list, cached per token subject (not per raw token) with a TTL. */
   companyCache: LRUCache<string, CompanySummary[]>;
   /** Results of write calls by (subject, idempotency key): a retried import returns the first result. */
-  idempotency: LRUCache<string, Promise<CallToolResult>>;
+  idempotency: LRUCache<string, { fingerprint: string; result: Promise<CallToolResult> }>;
 }
 
 export interface ToolServicesOptions {
@@ -33,6 +33,6 @@ export function createToolServices(options: ToolServicesOptions): ToolServices {
   return {
     neonpanelBaseUrl: options.neonpanelBaseUrl,
     companyCache: new LRUCache<string, CompanySummary[]>({ max: 10_000, ttl: Math.max(options.companyCacheTtlMs, 1), ttlAutopurge: false }),
-    idempotency: new LRUCache<string, Promise<CallToolResult>>({ max: 50_000, ttl: options.idempotencyTtlMs ?? 86_400_000 }),
+    idempotency: new LRUCache<string, { fingerprint: string; result: Promise<CallToolResult> }>({ max: 50_000, ttl: options.idempotencyTtlMs ?? 86_400_000 }),
   };
 }

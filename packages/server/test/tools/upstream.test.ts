@@ -104,6 +104,25 @@ describe('upstream faults', () => {
     expect(stack.sandbox.requests.slice(before).filter((r) => r.method === 'POST').length).toBe(1);
   });
 
+  it('keeps an idempotency key bound when a write may have reached NeonPanel (timeout), and frees it when NeonPanel refused it', async () => {
+    const data = { vendor_name: 'V', ref_number: 'T-1', date: new Date().toISOString().slice(0, 10), lines: [] };
+    const posts = () => stack.sandbox.requests.filter((r) => r.method === 'POST').length;
+    stack.sandbox.setFaults({ path: '/create/bill', timeout: true, count: 1 });
+    const before = posts();
+    const first = await stack.rest(alice, 'neonpanel_import_create_documents', { company: acme.uuid, data, idempotency_key: 'k-timeout-01' });
+    expect(first.body.isError).toBe(true);
+    expect(textOf(first.body)).toMatch(/may or may not have reached NeonPanel/);
+    const retry = await stack.rest(alice, 'neonpanel_import_create_documents', { company: acme.uuid, data, idempotency_key: 'k-timeout-01' });
+    expect(retry.body).toEqual(first.body);
+    expect(posts() - before).toBe(1);
+
+    stack.sandbox.setFaults({ path: '/create/bill', status: 503, count: 1 });
+    const refused = await stack.rest(alice, 'neonpanel_import_create_documents', { company: acme.uuid, data, idempotency_key: 'k-refused-01' });
+    expect(textOf(refused.body)).toBe('NeonPanel is unavailable, try again');
+    await stack.rest(alice, 'neonpanel_import_create_documents', { company: acme.uuid, data, idempotency_key: 'k-refused-01' });
+    expect(posts() - before).toBe(3); // the refused key was free to try again
+  });
+
   it('never shows the upstream URL or body in a result', async () => {
     stack.sandbox.setFaults({ path: '/inventory-items', status: 502 });
     const { body } = await listItems();

@@ -19,6 +19,8 @@ export interface HandlerContext {
   query: Record<string, unknown>;
   body: unknown;
   accept: string;
+  /** Media type of the request body, lower case, without parameters. */
+  contentType: string;
   now: Date;
   /** Sent with 202 import status answers. */
   importRetryAfterSeconds: number;
@@ -393,6 +395,27 @@ const createDocuments: Handler = (ctx) => {
   );
 };
 
+const createDocumentsByPdf: Handler = (ctx) => {
+  const data = company(ctx);
+  let fileName = 'upload.pdf'; // multipart uploads are accepted but not parsed
+  if (ctx.contentType === 'application/json') {
+    fileName = (ctx.body as { file: { name: string } }).file.name;
+  } else if (ctx.contentType === 'application/pdf') {
+    const name = str(ctx.query['filename']);
+    if (!name) throw invalid('filename', 'The filename field is required for an application/pdf upload.');
+    if (!String(ctx.body ?? '').startsWith('%PDF')) throw new HttpFailure(400, { message: 'The file is broken.' });
+    fileName = name;
+  }
+  const outcome = ctx.imports.createFromPdf(data, ctx.path['type'] ?? '', fileName);
+  if (!outcome.ok) throw new HttpFailure(outcome.status, { message: outcome.message });
+  const { record } = outcome;
+  return {
+    status: 202,
+    body: { request_id: record.requestId, status: 'queued' },
+    headers: { 'retry-after': String(ctx.importRetryAfterSeconds), 'x-request-id': record.requestId },
+  };
+};
+
 const checkImportProcessing: Handler = (ctx) => {
   const data = company(ctx);
   const record = ctx.imports.get(ctx.path['requestId'] ?? '');
@@ -429,5 +452,6 @@ export const HANDLERS: Readonly<Record<string, Handler>> = {
   revenueAndCogsSummary,
   getImportInstructions,
   createDocuments,
+  createDocumentsByPdf,
   checkImportProcessing,
 };

@@ -126,6 +126,21 @@ export class ImportStore {
       return { ok: false, status: 400, message: `The document date is before the Entry Locked Date (${company.company.entryLockedDate}).` };
     }
 
+    return { ok: true, record: this.store(company, type, data, bill.ref_number, bill.date) };
+  }
+
+  /**
+   * A PDF import: the sandbox does not read the file; it "extracts" one draft bill named
+   * after it, dated today, so the status flow has documents to report.
+   */
+  createFromPdf(company: CompanyData, type: string, fileName: string): ImportOutcome {
+    if (type !== 'bill') return { ok: false, status: 400, message: 'Unsupported document type.' };
+    if (!/\.pdf$/i.test(fileName)) return { ok: false, status: 400, message: 'The file must be a PDF.' };
+    const today = this.options.now().toISOString().slice(0, 10);
+    return { ok: true, record: this.store(company, type, { file: fileName }, fileName.replace(/\.pdf$/i, ''), today) };
+  }
+
+  private store(company: CompanyData, type: string, data: unknown, refNumber: string, date: string): ImportRecord {
     this.counter += 1;
     const requestId = importRequestId(`${company.company.uuid}/${this.counter}`);
     const record: ImportRecord = {
@@ -138,14 +153,14 @@ export class ImportStore {
         link: importedDocumentLink(requestId, 0),
         status: 'Draft',
         completed: null,
-        ref_number: bill.ref_number,
-        date: bill.date,
+        ref_number: refNumber,
+        date,
       }],
       pollsLeft: this.options.polls,
       createdAt: this.options.now().toISOString(),
     };
     this.records.set(requestId, record);
-    return { ok: true, record };
+    return record;
   }
 
   /** One status poll: `processing` while polls remain, then `done`. */

@@ -59,7 +59,7 @@ export interface SandboxRequestRecord {
   subject: string | undefined;
   /** Which TCP connection carried it, numbered from 1: shows keep-alive reuse. */
   connection: number;
-  /** Parsed JSON body, or the raw text when it was not JSON. */
+  /** Parsed JSON body, or the raw text of any other (or malformed) body. */
   body: unknown;
   /** The fault applied, if any. */
   fault: 'latency' | 'status' | 'timeout' | undefined;
@@ -135,17 +135,20 @@ function laravelErrors(issues: SpecIssue[]): Record<string, string[]> {
  * send; NeonPanel reads them from the query string. For such operations the query string is
  * validated as the body, with numeric strings read as numbers where the schema says so.
  */
-function queryAsBody(operation: Operation, query: Record<string, string | string[]>): Record<string, unknown> | undefined {
+function queryAsBody(operation: Operation, query: Record<string, string | string[]>): { body: Record<string, unknown>; unknown: string[] } | undefined {
   const body = operation.requestBody as { content?: Record<string, { schema?: { properties?: Record<string, { type?: unknown }> } }> } | undefined;
   const schema = body?.content?.['application/json']?.schema;
   if (!schema) return undefined;
   const out: Record<string, unknown> = {};
+  const unknown: string[] = [];
   for (const [key, value] of Object.entries(query)) {
-    const type = schema.properties?.[key]?.type;
+    const property = schema.properties?.[key];
+    if (!property) unknown.push(key);
+    const type = property?.type;
     const numeric = (type === 'integer' || type === 'number') && typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value);
     out[key] = numeric ? Number(value) : value;
   }
-  return out;
+  return { body: out, unknown };
 }
 
 function requiresBearer(spec: NeonPanelSpec, operation: Operation): boolean {
@@ -225,11 +228,13 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const contentType = (headerValue(req.headers['content-type']) ?? '').split(';')[0]!.trim().toLowerCase();
     let malformedJson = false;
     if (raw !== '') {
-      try {
-        record.body = JSON.parse(raw);
-      } catch {
-        record.body = raw;
-        malformedJson = contentType === 'application/json';
+      record.body = raw;
+      if (contentType === 'application/json') {
+        try {
+          record.body = JSON.parse(raw);
+        } catch {
+          malformedJson = true;
+        }
       }
     }
 
@@ -250,11 +255,14 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         path: url.pathname,
         query: queryBody ? '' : url.search.slice(1),
         headers,
-        body: queryBody ?? (malformedJson ? undefined : record.body),
+        body: queryBody?.body ?? (malformedJson ? undefined : record.body),
         malformedJson,
-        contentType,
+        contentType: queryBody ? 'application/json' : contentType,
       });
-      issues = check.issues;
+      issues = [
+        ...check.issues,
+        ...(queryBody?.unknown ?? []).map((field): SpecIssue => ({ location: 'query', field, message: 'is not a parameter of this operation' })),
+      ];
     }
     record.specErrors = issues.map((i) => `${i.location}${i.field ? `.${i.field}` : ''}: ${i.message}`);
 
@@ -287,8 +295,19 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     }
 
     if (issues.length > 0) {
+      if (issues.some((i) => i.location === 'header' && i.field === 'content-type')) {
+        return send(res, record, { status: 415, body: { message: 'Unsupported Media Type.' } });
+      }
       const malformed = issues.some((i) => i.location === 'path' || (i.location === 'requestBody' && i.message === 'is not valid JSON'));
-      if (malformed) return send(res, record, { status: 400, body: { message: 'The request is malformed.' } });
+      if (malformed) {
+        // A bad route parameter is 400 (the contract's BadRequest), except where the operation
+        // documents 404 for it instead (getImportInstructions: "Unsupported document type").
+        const responses = (operation.responses ?? {}) as Record<string, unknown>;
+        const notFound = issues.some((i) => i.location === 'path') && '404' in responses && !('400' in responses);
+        return send(res, record, notFound
+          ? { status: 404, body: { message: 'Not found.' } }
+          : { status: 400, body: { message: 'The request is malformed.' } });
+      }
       return send(res, record, { status: 422, body: { message: 'The given data was invalid.', errors: laravelErrors(issues) } });
     }
 
@@ -304,6 +323,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         query: check.query,
         body: check.body,
         accept: (headerValue(req.headers.accept) ?? '').toLowerCase(),
+        contentType,
         now: now(),
         importRetryAfterSeconds: options.importRetryAfterSeconds ?? 1,
       });

@@ -50,10 +50,11 @@ export interface IncomingForCheck {
   /** Raw query string, without `?`. */
   query: string;
   headers: Record<string, string | string[]>;
-  /** Parsed JSON body; undefined when there was none. */
+  /** Parsed JSON body, the raw text of another media type, or undefined when there was none. */
   body: unknown;
   /** The request had a body that is not valid JSON although it claimed to be. */
   malformedJson: boolean;
+  /** Media type without parameters, lower case; '' when absent. */
   contentType: string;
 }
 
@@ -181,13 +182,16 @@ async function build(): Promise<NeonPanelSpec> {
       const issues: SpecIssue[] = [];
       if (!validators.params(data)) issues.push(...requestIssues(validators.params.errors ?? []));
 
+      const json = request.contentType === 'application/json';
       if (request.malformedJson) {
         issues.push({ location: 'requestBody', field: '', message: 'is not valid JSON' });
       } else if (request.body === undefined) {
         if (validators.bodyRequired) issues.push({ location: 'requestBody', field: '', message: 'is required' });
       } else if (validators.bodyTypes.length === 0) {
         issues.push({ location: 'requestBody', field: '', message: 'is not accepted by this operation' });
-      } else if (validators.body && !validators.body(request.body)) {
+      } else if (!validators.bodyTypes.includes(request.contentType)) {
+        issues.push({ location: 'header', field: 'content-type', message: `${request.contentType || 'none'} is not accepted by this operation` });
+      } else if (json && validators.body && !validators.body(request.body)) {
         issues.push(...requestIssues((validators.body.errors ?? []).map((e) => ({ ...e, instancePath: `/requestBody${e.instancePath}` }))));
       }
       return { issues, path: parsed.params as Record<string, string>, query: data.query, body: request.body };

@@ -1,0 +1,48 @@
+/** The targets of issue 8, checked against one run's figures. Informational: they never fail the run. */
+import type { BenchReport, Row, TargetCheck } from '../results.js';
+import { num } from './format.js';
+
+const worst = (values: number[], pick: (a: number, b: number) => number): number | undefined =>
+  values.length === 0 ? undefined : values.reduce((a, b) => pick(a, b));
+
+function check(target: string, values: number[], limit: number, better: 'higher' | 'lower', unit: string, limitText?: string): TargetCheck {
+  const value = worst(values, better === 'higher' ? Math.min : Math.max);
+  return {
+    target,
+    measured: value === undefined ? 'not measured' : `${num(value, unit === '×' ? 2 : 1)}${unit === '×' ? '×' : ` ${unit}`}${values.length > 1 ? ' (worst)' : ''}`,
+    limit: limitText ?? `${better === 'higher' ? '≥' : '≤'} ${limit}${unit === '×' ? '×' : ` ${unit}`}`,
+    met: value === undefined || !Number.isFinite(value) ? undefined : better === 'higher' ? value >= limit : value <= limit,
+  };
+}
+
+export function checkTargets(report: Omit<BenchReport, 'targets'>): TargetCheck[] {
+  const ours = (scenario: string): Row[] => report.rows.filter((r) => r.scenario === scenario && r.ratio !== undefined);
+  const calls = [...ours('tools/call stateless'), ...ours('tools/call stateful')];
+  const checks: TargetCheck[] = [];
+  if (calls.length > 0) {
+    checks.push(check('tools/call throughput vs baseline, stateless', ours('tools/call stateless').map((r) => r.ratio!.throughput), 3, 'higher', '×'));
+    checks.push(check('tools/call throughput vs baseline, stateful', ours('tools/call stateful').map((r) => r.ratio!.throughput), 3, 'higher', '×'));
+    checks.push(check('server CPU per tools/call', calls.map((r) => r.cpuUsPerOp), 400, 'lower', 'µs'));
+    checks.push(check('tools/call p99 at concurrency 50', calls.filter((r) => r.concurrency === 50).map((r) => r.p99Ms), 100, 'lower', 'ms'));
+  }
+  const at10 = report.upstream.filter((u) => u.concurrency === 10);
+  if (at10.length > 0) {
+    checks.push(check('latency added over the upstream, p50 @10', at10.map((u) => u.addedP50Ms), 1, 'lower', 'ms'));
+    checks.push(check('latency added over the upstream, p99 @10', at10.map((u) => u.addedP99Ms), 5, 'lower', 'ms'));
+  }
+  for (const m of report.memory) {
+    const full = m.requested >= 10_000 && m.opened >= 10_000;
+    checks.push({
+      target: `10,000 idle ${m.transport} sessions: RSS`,
+      measured: `${num(m.open.rssMb)} MB with ${m.opened}`,
+      limit: '< 512 MB',
+      met: full ? m.open.rssMb < 512 : undefined,
+    });
+    checks.push(check(`heap per idle ${m.transport} session`, [m.heapPerSessionKb], 25, 'lower', 'KB'));
+  }
+  if (report.soak) {
+    checks.push(check(`soak heap growth (${report.soak.durationS} s)`, [report.soak.heapGrowthPct], 10, 'lower', '%'));
+  }
+  checks.push({ target: 'token-cache hit path', measured: 'not measured here (needs a micro-benchmark)', limit: 'single-digit µs', met: undefined });
+  return checks;
+}

@@ -1,0 +1,130 @@
+/**
+ * Starts the servers under test, each in its own process with the probe preloaded:
+ * our production build, the SDK baseline and the NeonPanel sandbox.
+ */
+import { pathToFileURL } from 'node:url';
+import { Child } from '../processes/children.js';
+import type { ProbeStats } from '../processes/probe.js';
+import { BENCH_AUDIENCE, type BenchIssuer } from '../auth/issuer.js';
+import { benchFile, OURS_MAIN } from '../paths.js';
+import { freePort, waitForPort } from './ports.js';
+
+export type ServerRole = 'baseline' | 'ours' | 'sandbox';
+
+export interface ServerHandle {
+  /** Row label in the report: `baseline`, `ours (stateless)`, … */
+  name: string;
+  role: ServerRole;
+  url: string;
+  pid: number;
+  /** CPU and memory now (cheap). `resources` adds live handle counts. */
+  stats(resources?: boolean): Promise<ProbeStats>;
+  /** Full GC first: for heap figures. */
+  gcStats(): Promise<ProbeStats>;
+  stop(): Promise<void>;
+}
+
+export interface LaunchOptions {
+  issuer: BenchIssuer;
+  /** CPU to pin servers to (taskset), or undefined. */
+  cpu: number | undefined;
+  verbose: boolean;
+  /** When set, our server writes a V8 CPU profile here on exit. */
+  profileDir: string | undefined;
+}
+
+const probeFlags = (): string[] => ['--expose-gc', '--import', pathToFileURL(benchFile('processes/probe.js')).href];
+
+/** Only what the child needs: a variable left in the caller's shell must not change the server under test. */
+const baseEnv = (): NodeJS.ProcessEnv => ({ PATH: process.env['PATH'] ?? '/usr/bin:/bin' });
+
+async function launch(
+  name: string,
+  role: ServerRole,
+  script: string,
+  env: NodeJS.ProcessEnv,
+  options: LaunchOptions,
+  extra: { execArgv?: string[]; fileLimit?: number } = {},
+): Promise<ServerHandle> {
+  const port = Number(env['PORT']);
+  const child = new Child({
+    name,
+    script,
+    env: { ...baseEnv(), ...env },
+    execArgv: [...probeFlags(), ...(extra.execArgv ?? [])],
+    cpu: options.cpu,
+    fileLimit: extra.fileLimit,
+    verbose: options.verbose,
+  });
+  try {
+    await waitForPort(child, port);
+  } catch (error) {
+    await child.stop(0);
+    throw error;
+  }
+  return {
+    name,
+    role,
+    url: `http://127.0.0.1:${port}`,
+    pid: child.pid,
+    stats: (resources = false) => child.call<ProbeStats>('stats', { resources }),
+    gcStats: () => child.call<ProbeStats>('gcStats', undefined, 60_000),
+    stop: () => child.stop(),
+  };
+}
+
+export async function startBaseline(options: LaunchOptions): Promise<ServerHandle> {
+  const port = await freePort();
+  return launch('baseline', 'baseline', benchFile('servers/baseline.js'), {
+    NODE_ENV: 'production',
+    PORT: String(port),
+    BENCH_ISSUER: options.issuer.issuer,
+    BENCH_JWKS_URI: options.issuer.jwksUri,
+    BENCH_AUDIENCE,
+  }, options);
+}
+
+export interface OursOptions {
+  mode: 'stateless' | 'stateful';
+  /** NEONPANEL_API_BASE; default a closed loopback port (scenarios without upstream calls). */
+  upstreamUrl?: string;
+  /** Expected open streams, so the process may hold that many sockets. */
+  fileLimit?: number;
+}
+
+/** Our server from the production build, configured as production would be, on loopback. */
+export async function startOurs(options: LaunchOptions, ours: OursOptions): Promise<ServerHandle> {
+  const port = await freePort();
+  const name = `ours (${ours.mode})`;
+  const profile = options.profileDir
+    ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir, '--cpu-prof-name', `ours-${ours.mode}-${Date.now()}.cpuprofile`]
+    : [];
+  return launch(name, 'ours', OURS_MAIN, {
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    PUBLIC_BASE_URL: BENCH_AUDIENCE,
+    OAUTH_ISSUER: options.issuer.issuer,
+    OAUTH_JWKS_URI: options.issuer.jwksUri,
+    OAUTH_AUTHORIZATION_ENDPOINT: options.issuer.authorizationEndpoint,
+    OAUTH_TOKEN_ENDPOINT: options.issuer.tokenEndpoint,
+    LOG_LEVEL: 'warn',
+    MCP_SESSION_MODE: ours.mode,
+    MCP_MAX_SESSIONS: '100000',
+    MCP_MAX_SESSIONS_PER_SUBJECT: '100000',
+    NEONPANEL_API_BASE: ours.upstreamUrl ?? 'http://127.0.0.1:9',
+    SHUTDOWN_DRAIN_MS: '1000',
+  }, options, { execArgv: profile, ...(ours.fileLimit !== undefined ? { fileLimit: ours.fileLimit } : {}) });
+}
+
+/** The NeonPanel sandbox with a fixed latency on every answer. */
+export async function startSandbox(options: LaunchOptions, latencyMs: number): Promise<ServerHandle> {
+  const port = await freePort();
+  return launch('sandbox', 'sandbox', benchFile('servers/sandbox.js'), {
+    NODE_ENV: 'production',
+    PORT: String(port),
+    BENCH_ISSUER: options.issuer.issuer,
+    BENCH_JWKS_URI: options.issuer.jwksUri,
+    SANDBOX_LATENCY_MS: String(latencyMs),
+  }, { ...options, cpu: undefined, profileDir: undefined });
+}
