@@ -58,8 +58,9 @@ export class GatewayStack extends Stack {
       idleTimeout: Duration.seconds(config.albIdleTimeoutSeconds),
       deregistrationDelay: drain,
       accessLogRetentionDays: config.accessLogRetentionDays,
-      // Sessions live in one task's memory; clients that keep cookies then stay on it.
-      ...(config.sessionMode === 'stateful' ? { stickinessDuration: Duration.days(1) } : {}),
+      // Legacy SSE sessions (and stateful Streamable HTTP ones) live in one task's memory;
+      // clients that keep cookies then stay on it. Stateless requests do not mind.
+      stickinessDuration: Duration.days(1),
     });
 
     this.alarms = new DeploymentAlarms(this, 'Alarms', {

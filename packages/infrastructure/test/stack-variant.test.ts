@@ -57,8 +57,8 @@ it('uses the defaults: NeonPanel endpoints, 2-6 tasks, 30-day logs, no secrets',
   template.hasResourceProperties('AWS::ECS::TaskDefinition', { Cpu: '512', Memory: '1024' });
 });
 
-it('does not make sessions sticky when there are none', () => {
+it('keeps cookie stickiness in stateless mode, for legacy SSE sessions', () => {
   const [tg] = Object.values(template.findResources('AWS::ElasticLoadBalancingV2::TargetGroup'));
   const attributes = Object.fromEntries((tg!['Properties'].TargetGroupAttributes as { Key: string; Value: string }[]).map((a) => [a.Key, a.Value]));
-  expect(attributes['stickiness.enabled']).not.toBe('true');
+  expect(attributes['stickiness.enabled']).toBe('true');
 });

@@ -29,7 +29,7 @@ export interface PublicEndpointProps {
   /** Days access logs are kept. */
   accessLogRetentionDays: number;
   /**
-   * Cookie stickiness for stateful MCP sessions: a client that keeps cookies stays on the task
+   * Cookie stickiness for MCP sessions (legacy SSE, stateful mode): a client that keeps cookies stays on the task
    * holding its session. @default undefined (off)
    */
   stickinessDuration?: Duration;
