@@ -26,6 +26,7 @@ import { renderText } from './report/text.js';
 import { writeJson } from './report/json.js';
 import { summariseProfiles } from './report/profile.js';
 import { existsSync } from 'node:fs';
+import { measureTokenCache } from './micro/tokenCache.js';
 
 type DemoUsers = typeof import('../src/dev/demoUsers.js');
 
@@ -102,6 +103,9 @@ async function main(options: BenchOptions): Promise<number> {
     await issuer.close();
   }
 
+  log('token cache micro-benchmark');
+  const tokenCache = await measureTokenCache(options.quick ? 20_000 : 200_000);
+
   const partial: Omit<BenchReport, 'targets'> = {
     meta: {
       startedAt,
@@ -119,6 +123,7 @@ async function main(options: BenchOptions): Promise<number> {
     upstream: outputs.flatMap((o) => o.upstream ?? []),
     memory: outputs.flatMap((o) => o.memory ?? []),
     soak: outputs.find((o) => o.soak)?.soak,
+    tokenCache,
     problems: outputs.flatMap((o) => o.problems ?? []),
   };
   const report: BenchReport = { ...partial, targets: checkTargets(partial) };

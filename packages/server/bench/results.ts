@@ -1,3 +1,4 @@
+import type { TokenCacheFigure } from './micro/tokenCache.js';
 /** Every figure the bench produces: what the table prints and `--out` writes. */
 
 export interface Ratio {
@@ -117,6 +118,7 @@ export interface BenchReport {
   upstream: UpstreamFigure[];
   memory: MemoryFigure[];
   soak: SoakFigure | undefined;
+  tokenCache: TokenCacheFigure | undefined;
   targets: TargetCheck[];
   /** Scenario failures; any entry makes the exit code non-zero. */
   problems: string[];

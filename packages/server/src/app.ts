@@ -57,6 +57,20 @@ export function createApp(deps: AppDeps): Express {
   app.use(securityHeaders({ hsts: config.publicBaseUrl.startsWith('https://') }));
   app.use(corsMiddleware());
 
+  // The MCP endpoints come first: they carry almost all traffic, and express tries layers in order.
+  const auth = requireBearer({
+    verifier: deps.verifier,
+    ...challengeContext(config),
+    onUnexpectedError: (err) => logger.error({ err }, 'token verification failed unexpectedly'),
+  });
+  const guard: RequestHandler = endpoints.guard ?? ((_req, _res, next) => next());
+  const json = express.json({ limit: config.bodyLimit, type: ['application/json', 'application/*+json'] });
+
+  app.post('/mcp/tools/call', guard, auth, json, endpoints.toolsCall);
+  app.all('/mcp', guard, auth, endpoints.streamable);
+  app.get(['/sse', '/sse/'], guard, auth, endpoints.sse);
+  app.post('/messages', guard, auth, endpoints.messages);
+
   app.use(healthRouter({
     neonpanelApiBase: config.neonpanelApiBase,
     jwksUri: config.oauth.jwksUri,
@@ -71,19 +85,6 @@ export function createApp(deps: AppDeps): Express {
     logger,
   }));
   if (endpoints.publicRoutes) app.use(endpoints.publicRoutes);
-
-  const auth = requireBearer({
-    verifier: deps.verifier,
-    ...challengeContext(config),
-    onUnexpectedError: (err) => logger.error({ err }, 'token verification failed unexpectedly'),
-  });
-  const guard: RequestHandler = endpoints.guard ?? ((_req, _res, next) => next());
-  const json = express.json({ limit: config.bodyLimit, type: ['application/json', 'application/*+json'] });
-
-  app.post('/mcp/tools/call', guard, auth, json, endpoints.toolsCall);
-  app.all('/mcp', guard, auth, endpoints.streamable);
-  app.get(['/sse', '/sse/'], guard, auth, endpoints.sse);
-  app.post('/messages', guard, auth, endpoints.messages);
 
   app.use(notFound);
   app.use(errorHandler(logger));

@@ -43,6 +43,15 @@ export function checkTargets(report: Omit<BenchReport, 'targets'>): TargetCheck[
   if (report.soak) {
     checks.push(check(`soak heap growth (${report.soak.durationS} s)`, [report.soak.heapGrowthPct], 10, 'lower', '%'));
   }
-  checks.push({ target: 'token-cache hit path', measured: 'not measured here (needs a micro-benchmark)', limit: 'single-digit µs', met: undefined });
+  const tc = report.tokenCache;
+  if (tc) {
+    checks.push(check('token-cache hit path', [tc.hitUs], 10, 'lower', 'µs', '< 10 µs'));
+    checks.push({
+      target: 'token cache bounded, expired tokens evicted',
+      measured: `${tc.sizeAfterFlood} entries after ${3 * tc.max} tokens (max ${tc.max}); ${tc.sizeAfterExpiry} after expiry`,
+      limit: `≤ ${tc.max}; 0 after expiry`,
+      met: tc.sizeAfterFlood <= tc.max && tc.sizeAfterExpiry === 0,
+    });
+  }
   return checks;
 }

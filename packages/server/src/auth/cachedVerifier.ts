@@ -8,7 +8,7 @@
  *   introspection is picked up within that cap.
  * - Failures are never cached: an outage must not turn into a run of 401s afterwards.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { AuthInfo, TokenVerifier } from './types.js';
 
@@ -28,7 +28,7 @@ export interface CachedVerifier extends TokenVerifier {
 type CachedAuth = Omit<AuthInfo, 'token'>;
 
 export function tokenCacheKey(token: string): string {
-  return createHash('sha256').update(token).digest('base64url');
+  return hash('sha256', token, 'base64url');
 }
 
 export function createCachedVerifier(inner: TokenVerifier, options: CachedVerifierOptions): CachedVerifier {
@@ -38,7 +38,6 @@ export function createCachedVerifier(inner: TokenVerifier, options: CachedVerifi
   }
   const cache = new LRUCache<string, CachedAuth>({
     max: options.max,
-    ttlResolution: 1000,
     perf: { now },
   });
 
@@ -50,7 +49,7 @@ export function createCachedVerifier(inner: TokenVerifier, options: CachedVerifi
       const key = tokenCacheKey(token);
       const hit = cache.get(key);
       if (hit !== undefined) {
-        // lru-cache checks staleness at 1 s resolution; `exp` is the authority.
+        // `exp` is the authority: an entry is never served past it, whatever the LRU thinks.
         if (hit.expiresAt === undefined || hit.expiresAt * 1000 > now()) return { ...hit, token };
         cache.delete(key);
       }

@@ -1,4 +1,5 @@
 import cors from 'cors';
+import type { RequestHandler } from 'express';
 
 /**
  * CORS as the original deployment had it: any origin may call (browser-based MCP clients
@@ -17,8 +18,8 @@ export const CORS_ALLOWED_HEADERS = [
 export const CORS_EXPOSED_HEADERS = ['WWW-Authenticate', 'Mcp-Session-Id'];
 export const CORS_METHODS = ['GET', 'POST', 'OPTIONS', 'DELETE'];
 
-export function corsMiddleware() {
-  return cors({
+export function corsMiddleware(): RequestHandler {
+  const preflight = cors({
     origin: '*',
     methods: CORS_METHODS,
     allowedHeaders: CORS_ALLOWED_HEADERS,
@@ -26,4 +27,16 @@ export function corsMiddleware() {
     maxAge: 86_400,
     optionsSuccessStatus: 204,
   });
+  const exposed = CORS_EXPOSED_HEADERS.join(',');
+  // Outside preflights the answer is two constant headers; setting them directly keeps the
+  // cors package's per-request option handling off the hot path.
+  return (req, res, next) => {
+    if (req.method === 'OPTIONS') {
+      preflight(req, res, next);
+      return;
+    }
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    res.setHeader('Access-Control-Expose-Headers', exposed);
+    next();
+  };
 }

@@ -12,6 +12,7 @@ import { UnknownToolError, UpstreamUnauthorizedError } from '../tools/errors.js'
 import type { NeonPanelClient } from '../neonpanel/types.js';
 import type { ToolServices } from '../tools/services.js';
 import { requestIdOf } from '../mcp/runtime.js';
+import { sendJson } from '../mcp/jsonrpc.js';
 
 export function restToolsHandler(deps: {
   registry: ToolRegistry;
@@ -42,7 +43,7 @@ export function restToolsHandler(deps: {
     });
     deps.registry.call(body.name, body.arguments ?? {}, context).then(
       (result) => {
-        res.status(200).json({
+        sendJson(res, 200, {
           content: result.content,
           ...(result.structuredContent !== undefined ? { structuredContent: result.structuredContent } : {}),
           isError: result.isError === true,

@@ -9,7 +9,7 @@ import type { SessionRecord } from './sessions.js';
 import { SessionLimitError } from './sessions.js';
 import { SseStream, writeSseHeaders } from './sse.js';
 import { JsonCollector, PostStreamSink } from './sinks.js';
-import { INVALID_REQUEST, SESSION_ERROR, sendJsonRpcError } from './jsonrpc.js';
+import { INVALID_REQUEST, SESSION_ERROR, sendJson, sendJsonRpcError } from './jsonrpc.js';
 import {
   bodyReader,
   hasProgressToken,
@@ -145,7 +145,7 @@ export function streamableHandler(rt: McpRuntime): RequestHandler {
         if (upstreamUnauthorized(responses) !== undefined) return sendUpstreamUnauthorized(res, rt.challenge);
         const refused = scopeRefusal(responses);
         if (refused !== undefined) return sendInsufficientScope(res, refused, rt.challenge);
-        res.status(200).json(batch ? responses : responses[0]);
+        sendJson(res, 200, batch ? responses : responses[0]);
       },
       session ? (message) => rt.streams.sendToSession(session.id, message) : undefined,
     );

@@ -7,7 +7,7 @@
  * below and the tools see only the typed client.
  */
 import createClient, { type Middleware } from 'openapi-fetch';
-import { Agent } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { SERVICE_NAME, VERSION } from '../version.js';
@@ -56,6 +56,13 @@ const USER_AGENT = `${SERVICE_NAME}/${VERSION}`;
 /** Statuses whose responses may not carry a body (the Response constructor enforces it). */
 const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
 
+/** A buffered upstream answer, whatever carried it. */
+interface UpstreamAnswer {
+  status: number;
+  headers: Headers;
+  buffer: ArrayBuffer;
+}
+
 function parseJson(buffer: ArrayBuffer): unknown {
   if (buffer.byteLength === 0) return undefined;
   try {
@@ -85,6 +92,35 @@ export function createNeonPanelClient(config: Config, logger: Logger, options: N
   });
   const baseFetch = options.fetch ?? globalThis.fetch;
   const pooledFetch: PooledFetch = (request) => baseFetch(request, { dispatcher: agent } as RequestInit);
+
+  /**
+   * One HTTP exchange through the pool. By default undici's `request()` on the Agent, not
+   * `fetch`: the WHATWG fetch machinery (web streams, a second Request/Response, and the
+   * global fetch driving a foreign dispatcher) cost more CPU than the rest of a tool call.
+   * Redirects are not followed (an API answering with one is misbehaving; following it
+   * could carry the token elsewhere).
+   */
+  async function exchange(url: string, method: string, headers: Headers, body: ArrayBuffer | undefined, signal: AbortSignal): Promise<UpstreamAnswer> {
+    if (options.fetch) {
+      const answer = await pooledFetch(new Request(url, { method, headers, ...(body === undefined ? {} : { body }), signal, redirect: 'manual' }));
+      return { status: answer.status, headers: answer.headers, buffer: await answer.arrayBuffer() };
+    }
+    const target = new URL(url);
+    const answer = await agent.request({
+      origin: target.origin,
+      path: `${target.pathname}${target.search}`,
+      method: method as Dispatcher.HttpMethod,
+      headers: Object.fromEntries(headers),
+      ...(body === undefined ? {} : { body: Buffer.from(body) }),
+      signal,
+    });
+    const responseHeaders = new Headers();
+    for (const [name, value] of Object.entries(answer.headers)) {
+      if (Array.isArray(value)) for (const v of value) responseHeaders.append(name, v);
+      else if (value !== undefined) responseHeaders.set(name, value);
+    }
+    return { status: answer.statusCode, headers: responseHeaders, buffer: await answer.body.arrayBuffer() };
+  }
 
   const exchanger: TokenExchanger | undefined = upstream.auth === 'token-exchange'
     ? createTokenExchanger({
@@ -144,19 +180,10 @@ export function createNeonPanelClient(config: Config, logger: Logger, options: N
     for (let attempt = 1; ; attempt += 1) {
       if (callerAborted()) throw callerAbort();
       const limit = deadline(upstream.timeoutMs, ...callerSignals);
-      let response: Response;
-      let buffer: ArrayBuffer;
+      let response: UpstreamAnswer;
       try {
-        response = await pooledFetch(new Request(request.url, {
-          method,
-          headers,
-          ...(body === undefined ? {} : { body }),
-          signal: limit.signal,
-          // An API answering with a redirect is misbehaving; following it could send the token elsewhere.
-          redirect: 'manual',
-        }));
         // Read the body under the same deadline, so a stalled body is a timeout too.
-        buffer = await response.arrayBuffer();
+        response = await exchange(request.url, method, headers, body, limit.signal);
       } catch (error) {
         if (callerAborted()) throw callerAbort() ?? error;
         const mapped = limit.timedOut() ? timeoutError() : networkError();
@@ -168,11 +195,11 @@ export function createNeonPanelClient(config: Config, logger: Logger, options: N
       } finally {
         limit.dispose();
       }
+      const buffer = response.buffer;
 
-      if (response.ok) {
+      if (response.status >= 200 && response.status < 300) {
         return new Response(NULL_BODY_STATUSES.has(response.status) ? null : buffer, {
           status: response.status,
-          statusText: response.statusText,
           headers: response.headers,
         });
       }
