@@ -22,6 +22,16 @@ const logger = createLogger(config.logLevel);
 try {
   const server = await startServer(config, { logger });
   logger.info({ url: server.url, publicBaseUrl: config.publicBaseUrl, version: VERSION, sessionMode: config.mcp.sessionMode }, 'listening');
+  // Live counts for the benchmark's soak (read by bench/processes/probe.ts over IPC); only
+  // when a parent process started this one with an IPC channel. Counts, never contents.
+  if (process.send) {
+    (globalThis as Record<symbol, unknown>)[Symbol.for('neonpanel-mcp.benchCounters')] = () => ({
+      sessions: server.mcp.sessions.size,
+      streams: server.mcp.streams.size,
+      sessionsWithStreams: server.mcp.streams.sessionsWithStreams,
+      inFlight: server.mcp.dispatcher.inFlight,
+    });
+  }
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       server.shutdown(signal).then(
