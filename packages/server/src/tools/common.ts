@@ -24,6 +24,9 @@ export const pageArgs = {
 
 export const isoDate = z.iso.date().describe('A date as YYYY-MM-DD.');
 
+/** How results name the company they answer for. */
+export const companyRef = z.object({ uuid: z.string(), name: z.string() });
+
 export const pageInfo = z.object({
   page: z.number().int(),
   per_page: z.number().int(),

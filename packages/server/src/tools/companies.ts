@@ -1,7 +1,7 @@
 /** Company tools: which companies the user can see, and what they may do in each. */
 import { z } from 'zod';
 import type { ToolDefinition } from './types.js';
-import { companiesOf, companyArg, dataOf, pageArgs, pageInfo, pageOf, READ_ANNOTATIONS, resolveCompany } from './common.js';
+import { companyArg, companyRef, dataOf, pageArgs, pageInfo, pageOf, READ_ANNOTATIONS, resolveCompany } from './common.js';
 import { structuredResult } from './result.js';
 
 const company = z.looseObject({
@@ -33,7 +33,7 @@ export const companiesList: ToolDefinition<typeof listInput, typeof listOutput> 
 };
 
 const permissionsInput = z.object({ company: companyArg });
-const permissionsOutput = z.object({ company: z.object({ uuid: z.string(), name: z.string() }), permissions: z.array(z.string()) });
+const permissionsOutput = z.object({ company: companyRef, permissions: z.array(z.string()) });
 
 export const companyPermissions: ToolDefinition<typeof permissionsInput, typeof permissionsOutput> = {
   name: 'neonpanel_company_permissions',
@@ -52,4 +52,3 @@ export const companyPermissions: ToolDefinition<typeof permissionsInput, typeof 
 };
 
 export const companyTools = [companiesList, companyPermissions];
-export { companiesOf };

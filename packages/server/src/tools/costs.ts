@@ -1,14 +1,13 @@
 /** Cost tools: an item's cost of goods sold, and its landed cost per warehouse. */
 import { z } from 'zod';
 import type { ToolDefinition } from './types.js';
-import { companyArg, dataOf, isoDate, pageArgs, pageInfo, pageOf, READ_ANNOTATIONS, resolveCompany } from './common.js';
+import { companyArg, companyRef, dataOf, isoDate, pageArgs, pageInfo, pageOf, READ_ANNOTATIONS, resolveCompany } from './common.js';
 import { resolveItem, resolveWarehouse } from './resolve.js';
 import { itemArg } from './inventory.js';
 import { rangeOrYearToDate } from './periods.js';
 import { structuredResult } from './result.js';
 import { ToolInputError } from './errors.js';
 
-const companyRef = z.object({ uuid: z.string(), name: z.string() });
 const periodArgs = {
   start_date: isoDate.optional().describe('First day (YYYY-MM-DD); 1 January of this year when omitted.'),
   end_date: isoDate.optional().describe('Last day (YYYY-MM-DD); today when omitted.'),

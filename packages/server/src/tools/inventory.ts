@@ -1,11 +1,10 @@
 /** Inventory tools: find items, read one item in full, its balances, and Amazon listings. */
 import { z } from 'zod';
 import type { ToolDefinition } from './types.js';
-import { companyArg, dataOf, isoDate, pageArgs, pageInfo, pageOf, READ_ANNOTATIONS, resolveCompany } from './common.js';
+import { companyArg, companyRef, dataOf, isoDate, pageArgs, pageInfo, pageOf, READ_ANNOTATIONS, resolveCompany } from './common.js';
 import { resolveItem } from './resolve.js';
 import { structuredResult } from './result.js';
 
-const companyRef = z.object({ uuid: z.string(), name: z.string() });
 const item = z.looseObject({
   id: z.number().int(),
   name: z.string().optional(),

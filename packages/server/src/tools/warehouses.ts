@@ -1,12 +1,11 @@
 /** Warehouse tools: where stock is kept, and what is in each on a date. */
 import { z } from 'zod';
 import type { ToolDefinition } from './types.js';
-import { companyArg, dataOf, isoDate, pageArgs, pageInfo, pageOf, READ_ANNOTATIONS, resolveCompany } from './common.js';
+import { companyArg, companyRef, dataOf, isoDate, pageArgs, pageInfo, pageOf, READ_ANNOTATIONS, resolveCompany } from './common.js';
 import { resolveWarehouse } from './resolve.js';
 import { structuredResult } from './result.js';
 
 const warehouse = z.looseObject({ uuid: z.string(), name: z.string(), type: z.string().nullable().optional(), country_code: z.string().nullable().optional() });
-const companyRef = z.object({ uuid: z.string(), name: z.string() });
 
 const listInput = z.object({ company: companyArg, search: z.string().max(200).optional().describe('Part of a warehouse name.'), ...pageArgs });
 const listOutput = z.object({ company: companyRef, warehouses: z.array(warehouse), pagination: pageInfo });
