@@ -180,6 +180,23 @@ describe('stateless mode', () => {
     expect(server.mcp.sessions.size).toBe(0);
   });
 
+  it('needs no shared state: a client can move between instances from one request to the next', async () => {
+    const other = await startTestServer(issuer, { MCP_SESSION_MODE: 'stateless' }, { registry: testRegistry() });
+    try {
+      // One token for both: the audience is the public URL, which two instances behind one balancer share.
+      const shared = await issuer.sign(claimsFor(server.base, { aud: [server.base, other.base] }));
+      const init = await post(server.base, initializeBody(), { token: shared });
+      expect(init.status).toBe(200);
+      for (const [i, base] of [server.base, other.base, server.base, other.base].entries()) {
+        const response = await post(base, callTool(i, 'test_echo', { text: `hop ${i}` }), { token: shared, headers: { 'MCP-Protocol-Version': LATEST } });
+        expect(response.status).toBe(200);
+        expect(((await response.json()) as any).result.structuredContent.text).toBe(`hop ${i}`);
+      }
+    } finally {
+      await other.shutdown();
+    }
+  });
+
   it('answers GET and DELETE with 405', async () => {
     const get = await fetch(`${server.base}/mcp`, { headers: { ...headersFor({ token }), Accept: 'text/event-stream' } });
     expect(get.status).toBe(405);
