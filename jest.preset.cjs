@@ -9,4 +9,5 @@ module.exports = {
   },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   testTimeout: 20000,
+  reporters: ['default', require.resolve('./scripts/jestSummaryReporter.cjs')],
 };
