@@ -133,7 +133,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       httpServer.closeAllConnections();
       await closed;
       stopPurging();
-      neonpanel.close?.();
+      await neonpanel.close?.();
       logger.info({ outcome }, 'stopped');
     })();
     return shuttingDown;

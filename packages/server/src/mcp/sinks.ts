@@ -30,9 +30,15 @@ export class JsonCollector implements ResponseSink {
 
 /** Streams notifications and responses on the POST's own SSE response; ends it after the last response. */
 export class PostStreamSink implements ResponseSink {
-  constructor(private remaining: number, private readonly stream: SseStream) {}
+  constructor(
+    private remaining: number,
+    private readonly stream: SseStream,
+    /** Sees each response before it is sent (e.g. to record what initialize negotiated). */
+    private readonly observe?: (message: JSONRPCMessage) => void,
+  ) {}
 
   response(message: JSONRPCMessage): void {
+    this.observe?.(message);
     this.stream.send(message);
     if (--this.remaining === 0) this.stream.close();
   }

@@ -130,7 +130,7 @@ export function streamableHandler(rt: McpRuntime): RequestHandler {
       const stream = new SseStream(res, session?.id);
       rt.streams.add(stream);
       stream.onClose(() => (finished = true));
-      const sink = new PostStreamSink(requests.length, stream);
+      const sink = new PostStreamSink(requests.length, stream, isInitialize && session ? (m) => afterInitialize(session!, m) : undefined);
       for (const r of requests) ids.push(rt.dispatcher.request(r, sink, meta, extra));
       return;
     }

@@ -26,7 +26,11 @@ import { createTokenExchanger, type TokenExchanger } from './tokenExchange.js';
 import type { NeonPanelApi, NeonPanelClient, UpstreamCallContext, paths } from './types.js';
 
 export interface NeonPanelClientOptions {
-  /** The fetch implementation; default the global (undici) fetch. It receives `dispatcher` in `init`. */
+  /**
+   * A fetch to send every request through instead (tests). Default: API calls go through
+   * undici's `request()` on the pool, token exchange through the global fetch with the
+   * pool as `dispatcher`.
+   */
   fetch?: typeof fetch;
   /** First backoff step before a retry. Default 200 ms. */
   retryBaseDelayMs?: number;

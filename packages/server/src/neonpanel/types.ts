@@ -25,5 +25,5 @@ export type NeonPanelApi = Client<paths>;
 export interface NeonPanelClient {
   forCaller(context: UpstreamCallContext): NeonPanelApi;
   /** Releases pooled connections. */
-  close?(): void;
+  close?(): Promise<void> | void;
 }

@@ -4,7 +4,7 @@ import type { ToolDefinition } from './types.js';
 import { companyArg, companyRef, dataOf, isoDate, pageArgs, pageInfo, pageOf, READ_ANNOTATIONS, resolveCompany } from './common.js';
 import { resolveItem, resolveWarehouse } from './resolve.js';
 import { itemArg } from './inventory.js';
-import { rangeOrYearToDate } from './periods.js';
+import { rangeOrYearToDate, dateRangeOut } from './periods.js';
 import { structuredResult } from './result.js';
 import { ToolInputError } from './errors.js';
 
@@ -21,7 +21,7 @@ const cogsInput = z.object({ company: companyArg, item: itemArg, ...periodArgs, 
 const cogsOutput = z.object({
   company: companyRef,
   item: z.looseObject({}),
-  period: z.object({ start_date: z.string(), end_date: z.string() }),
+  period: dateRangeOut,
   currency: z.string().optional(),
   amount: z.number().optional(),
   lost_amount: z.number().optional(),
@@ -77,7 +77,7 @@ const landedOutput = z.object({
   company: companyRef,
   item: z.looseObject({}),
   warehouse: z.looseObject({ uuid: z.string() }),
-  period: z.object({ start_date: z.string(), end_date: z.string() }),
+  period: dateRangeOut,
   currency: z.string().optional(),
   amount: z.number().optional(),
   quantity: z.number().optional(),

@@ -2,6 +2,8 @@
  * Named reporting periods ("last month", "this quarter", "year to date") turned into dates.
  * Pure functions of a reference day, in UTC, so results do not depend on the host's zone.
  */
+import { z } from 'zod';
+
 export const PERIODS = [
   'today',
   'yesterday',
@@ -15,6 +17,9 @@ export const PERIODS = [
   'last_year',
 ] as const;
 export type Period = (typeof PERIODS)[number];
+
+/** How results state the period they cover. */
+export const dateRangeOut = z.object({ start_date: z.string(), end_date: z.string() });
 
 export interface DateRange {
   start_date: string;

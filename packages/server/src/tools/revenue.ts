@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { ToolContext, ToolDefinition } from './types.js';
 import { dataOf, isoDate, READ_ANNOTATIONS, resolveCompany } from './common.js';
-import { PERIODS, resolvePeriod, type DateRange } from './periods.js';
+import { PERIODS, resolvePeriod, type DateRange, dateRangeOut } from './periods.js';
 import { structuredResult } from './result.js';
 import { ToolInputError } from './errors.js';
 
@@ -86,7 +86,7 @@ const revenueInput = z.object({
   companies: companiesArg,
   countries: countriesArg,
 });
-const revenueOutput = z.object({ period: z.object({ start_date: z.string(), end_date: z.string() }), rows: z.array(row), totals });
+const revenueOutput = z.object({ period: dateRangeOut, rows: z.array(row), totals });
 
 export const revenueAndCogs: ToolDefinition<typeof revenueInput, typeof revenueOutput> = {
   name: 'neonpanel_revenue_cogs',
@@ -113,7 +113,7 @@ const analyticsInput = z.object({
   countries: countriesArg,
 });
 const analyticsOutput = z.object({
-  period: z.object({ name: z.string(), start_date: z.string(), end_date: z.string() }),
+  period: dateRangeOut.extend({ name: z.string() }),
   totals,
   trend: z.array(row),
   by_country: z.array(row),

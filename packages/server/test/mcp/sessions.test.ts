@@ -102,6 +102,19 @@ describe('ownership and status codes', () => {
     expect(response.status).toBe(401);
   });
 
+  it('an initialize answered over SSE keeps its session when it succeeds and leaves none when it fails', async () => {
+    const sse = { Accept: 'text/event-stream' };
+    const before = server.mcp.sessions.size;
+    const ok = await post(server.base, initializeBody(), { token: alice, headers: sse });
+    expect(ok.headers.get('content-type')).toBe('text/event-stream');
+    expect(await ok.text()).toContain('"protocolVersion"');
+    expect(server.mcp.sessions.size).toBe(before + 1);
+
+    const bad = await post(server.base, { jsonrpc: '2.0', id: 9, method: 'initialize', params: {} }, { token: alice, headers: sse });
+    expect(await bad.text()).toContain('"error"');
+    expect(server.mcp.sessions.size).toBe(before + 1);
+  });
+
   it('ends a session on DELETE; afterwards it is 404', async () => {
     const sessionId = await openSession(server.base, alice);
     const del = await fetch(`${server.base}/mcp`, { method: 'DELETE', headers: headersFor({ token: alice, sessionId }) });
