@@ -9,6 +9,15 @@
 export type CpuArchitecture = 'X86_64' | 'ARM64';
 export type SessionMode = 'stateful' | 'stateless';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+/**
+ * How ECS replaces tasks on a deploy. `blue-green`: the new revision runs beside the old one,
+ * the auth matrix runs against it through the test listener rule before any production
+ * traffic shifts, and ECS itself rolls back when that hook fails. `rolling`: 100 % → 200 %
+ * in place, for accounts or regions where ECS blue/green is not available; the operator tool
+ * then gates after the fact (`pnpm run deploy` rolls back by task-definition revision).
+ */
+export type DeploymentStrategyName = 'blue-green' | 'rolling';
+export const DEPLOYMENT_STRATEGIES: readonly DeploymentStrategyName[] = ['blue-green', 'rolling'];
 
 export interface GatewayConfig {
   /** CloudFormation stack name. @default 'NeonPanelMcpGateway' */
@@ -107,6 +116,21 @@ export interface GatewayConfig {
   alarm5xxThreshold: number;
   /** Consecutive one-minute periods over threshold before the alarm fires. @default 2 */
   alarmEvaluationPeriods: number;
+
+  /** Deployment strategy (see `DeploymentStrategyName`). @default 'blue-green' */
+  deploymentStrategy: DeploymentStrategyName;
+  /**
+   * blue-green only: minutes the old revision stays up after production traffic has shifted,
+   * while the deployment alarms still watch; a rollback within it is only a rule switch.
+   * @default 10
+   */
+  bakeTimeMinutes: number;
+  /**
+   * blue-green only: complete ARN of a Secrets Manager secret holding the real access token(s)
+   * the release hook uses for the matrix's real-token cases: either the token itself, or JSON
+   * `{"token": "…", "limitedToken": "…"}`. @default undefined (token-less cases only)
+   */
+  releaseHookTokenSecretArn: string | undefined;
 }
 
 export const DEFAULT_STACK_NAME = 'NeonPanelMcpGateway';
@@ -215,6 +239,13 @@ export function resolveConfig(input: GatewayConfigInput, env: Record<string, str
   if (input.oauthClientSecretArn !== undefined && !SECRET_ARN.test(input.oauthClientSecretArn)) {
     throw new GatewayConfigError('oauthClientSecretArn', 'must be the complete ARN of a Secrets Manager secret (ending in the 6-character suffix)');
   }
+  if (input.releaseHookTokenSecretArn !== undefined && !SECRET_ARN.test(input.releaseHookTokenSecretArn)) {
+    throw new GatewayConfigError('releaseHookTokenSecretArn', 'must be the complete ARN of a Secrets Manager secret (ending in the 6-character suffix)');
+  }
+  const deploymentStrategy = input.deploymentStrategy ?? 'blue-green';
+  if (!DEPLOYMENT_STRATEGIES.includes(deploymentStrategy)) {
+    throw new GatewayConfigError('deploymentStrategy', `must be one of ${DEPLOYMENT_STRATEGIES.join(', ')}, got "${String(deploymentStrategy)}"`);
+  }
 
   const extraEnvironment = { ...(input.extraEnvironment ?? {}) };
   for (const [name, value] of Object.entries(extraEnvironment)) {
@@ -308,5 +339,9 @@ export function resolveConfig(input: GatewayConfigInput, env: Record<string, str
     drainSeconds: intIn('drainSeconds', input.drainSeconds ?? 25, 0, 115),
     alarm5xxThreshold: intIn('alarm5xxThreshold', input.alarm5xxThreshold ?? 10, 1, 1_000_000),
     alarmEvaluationPeriods: intIn('alarmEvaluationPeriods', input.alarmEvaluationPeriods ?? 2, 1, 60),
+    deploymentStrategy,
+    // ECS accepts 0-1440 minutes.
+    bakeTimeMinutes: intIn('bakeTimeMinutes', input.bakeTimeMinutes ?? 10, 0, 1440),
+    releaseHookTokenSecretArn: input.releaseHookTokenSecretArn,
   };
 }

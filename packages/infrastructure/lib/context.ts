@@ -14,12 +14,13 @@ const STRING_KEYS = [
   'stackName', 'region', 'account', 'domainName', 'hostedZoneId', 'hostedZoneName', 'neonpanelApiBase',
   'oauthIssuer', 'oauthJwksUri', 'oauthIntrospectionUrl', 'oauthClientId', 'oauthClientSecretArn',
   'sessionMode', 'logLevel', 'cpuArchitecture', 'logGroupName', 'taskDefinitionFamily',
+  'deploymentStrategy', 'releaseHookTokenSecretArn',
 ] as const satisfies readonly (keyof GatewayConfig)[];
 
 const NUMBER_KEYS = [
   'natGateways', 'desiredCount', 'minTasks', 'maxTasks', 'cpuTargetPercent', 'requestsPerTarget', 'cpu',
   'memoryMiB', 'logRetentionDays', 'accessLogRetentionDays', 'albIdleTimeoutSeconds', 'drainSeconds',
-  'alarm5xxThreshold', 'alarmEvaluationPeriods',
+  'alarm5xxThreshold', 'alarmEvaluationPeriods', 'bakeTimeMinutes',
 ] as const satisfies readonly (keyof GatewayConfig)[];
 
 const LIST_KEYS = ['availabilityZones', 'oauthAudience', 'oauthScopes'] as const satisfies readonly (keyof GatewayConfig)[];

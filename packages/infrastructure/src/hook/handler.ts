@@ -1,0 +1,126 @@
+/**
+ * The release gate as an ECS lifecycle hook: at POST_TEST_TRAFFIC_SHIFT the green revision
+ * has all the test traffic and none of production's; the e2e auth matrix runs against it and
+ * the answer tells ECS to shift production traffic (SUCCEEDED) or roll back (FAILED).
+ *
+ * A plain module: the Lambda entry (lambda.ts) wires in the real runner and Secrets Manager,
+ * tests wire in servers on loopback. Every log line is one JSON object, passed through a
+ * redactor that knows the tokens, so a token can reach the logs by no path.
+ */
+import { GATE_STAGE, parseHookEvent, previousAttempts, type HookEvent, type HookResponse } from './contract.js';
+import type { GateTokens, MatrixRunner } from './matrix.js';
+import { decide, failure, type MatrixOutcome, type VerdictRecord } from './verdict.js';
+
+export interface ReleaseHookSettings {
+  /** The URL the matrix runs against: the public URL; the test rule routes this function's requests to green. */
+  url: string;
+  /** Limit for each request of the matrix, in ms. */
+  timeoutMs: number;
+  /** Invocations in a row that may find green unreachable before the hook fails. */
+  maxAttempts: number;
+  /** Seconds ECS waits before invoking again while green is unreachable. */
+  retryDelaySeconds: number;
+  /** Time kept back from the Lambda's own deadline for reporting, in ms. */
+  reserveMs: number;
+  readTool?: string;
+  scopeProbeTool?: string;
+}
+
+export interface ReleaseHookDependencies {
+  runMatrix: MatrixRunner;
+  /** Present when a token secret is configured. */
+  readTokens?: () => Promise<GateTokens>;
+  log: (line: string) => void;
+}
+
+/** The part of the Lambda context the handler uses. */
+export interface InvocationContext {
+  getRemainingTimeInMillis(): number;
+}
+
+class DeadlineExceeded extends Error {}
+
+function redactor(secrets: Array<string | undefined>): (text: string) => string {
+  const needles = new Set<string>();
+  for (const secret of secrets) {
+    if (!secret) continue;
+    needles.add(secret);
+    // A JWT's parts are secrets on their own (a clipped token must not leak its signature).
+    for (const part of secret.split('.')) if (part.length >= 16) needles.add(part);
+  }
+  const ordered = [...needles].sort((a, b) => b.length - a.length);
+  return (text) => ordered.reduce((t, needle) => t.split(needle).join('[redacted]'), text);
+}
+
+async function withDeadline<T>(work: Promise<T>, ms: number | undefined): Promise<T> {
+  if (ms === undefined) return work;
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DeadlineExceeded()), Math.max(0, ms));
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function createReleaseHook(settings: ReleaseHookSettings, deps: ReleaseHookDependencies) {
+  return async function releaseHook(rawEvent: unknown, context?: InvocationContext): Promise<HookResponse> {
+    let redact = redactor([]);
+    const emit = (record: VerdictRecord): void => {
+      deps.log(redact(JSON.stringify(record)));
+      for (const line of record.failedCases) deps.log(redact(JSON.stringify({ event: 'release-gate-case', outcome: 'FAIL', case: line, serviceDeploymentArn: record.serviceDeploymentArn })));
+    };
+
+    const parsed = parseHookEvent(rawEvent);
+    if (typeof parsed === 'string') {
+      deps.log(JSON.stringify({ event: 'release-gate-verdict', hookStatus: 'FAILED', reason: `unusable lifecycle event: ${parsed}` }));
+      return { hookStatus: 'FAILED' };
+    }
+    const event: HookEvent = parsed;
+    const attempt = previousAttempts(event) + 1;
+
+    if (event.lifecycleStage !== GATE_STAGE) {
+      const result = failure(event, attempt, `invoked at ${event.lifecycleStage}; this hook gates at ${GATE_STAGE} only (check the service's lifecycle hooks)`);
+      emit(result.record);
+      return result.response;
+    }
+
+    let tokens: GateTokens | undefined;
+    if (deps.readTokens) {
+      try {
+        tokens = await deps.readTokens();
+      } catch (error) {
+        const result = failure(event, attempt, `could not read the real-token cases' token: ${(error as Error).message}`);
+        emit(result.record);
+        return result.response;
+      }
+      redact = redactor([tokens.token, tokens.limitedToken]);
+    }
+
+    const budget = context ? context.getRemainingTimeInMillis() - settings.reserveMs : undefined;
+    let report: MatrixOutcome;
+    try {
+      report = await withDeadline(deps.runMatrix({
+        url: settings.url,
+        timeoutMs: settings.timeoutMs,
+        ...(tokens ? { token: tokens.token } : {}),
+        ...(tokens?.limitedToken ? { limitedToken: tokens.limitedToken } : {}),
+        ...(settings.readTool ? { readTool: settings.readTool } : {}),
+        ...(tokens?.limitedToken && settings.scopeProbeTool ? { scopeProbeTool: settings.scopeProbeTool } : {}),
+      }), budget);
+    } catch (error) {
+      const reason = error instanceof DeadlineExceeded
+        ? `the matrix did not finish within ${String(Math.round((budget ?? 0) / 1000))} s, before the function's own deadline`
+        : `the matrix could not run: ${(error as Error).message ?? String(error)}`;
+      const result = failure(event, attempt, reason);
+      emit(result.record);
+      return result.response;
+    }
+
+    const result = decide(event, attempt, report, settings);
+    emit(result.record);
+    return result.response;
+  };
+}

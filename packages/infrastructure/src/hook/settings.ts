@@ -1,0 +1,48 @@
+/**
+ * The hook's settings from the Lambda environment (the stack sets them; lib/constructs/release-hook.ts).
+ * The only reader of process.env in the hook; a bad value throws one sentence naming the variable.
+ */
+import type { ReleaseHookSettings } from './handler.js';
+
+export const HOOK_ENV = {
+  url: 'GATE_URL',
+  timeoutMs: 'GATE_TIMEOUT_MS',
+  maxAttempts: 'GATE_MAX_ATTEMPTS',
+  retryDelaySeconds: 'GATE_RETRY_DELAY_SECONDS',
+  tokenSecretArn: 'GATE_TOKEN_SECRET_ARN',
+  readTool: 'GATE_READ_TOOL',
+  scopeProbeTool: 'GATE_SCOPE_PROBE_TOOL',
+} as const;
+
+export interface HookEnvironmentSettings extends ReleaseHookSettings {
+  tokenSecretArn: string | undefined;
+}
+
+function integer(env: Record<string, string | undefined>, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be an integer between ${String(min)} and ${String(max)}, got "${raw}"`);
+  return value;
+}
+
+export function hookSettingsFromEnv(env: Record<string, string | undefined>): HookEnvironmentSettings {
+  const url = env[HOOK_ENV.url];
+  if (!url) throw new Error(`${HOOK_ENV.url} is required: the URL the matrix runs against`);
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error('not http(s)');
+  } catch {
+    throw new Error(`${HOOK_ENV.url} must be an absolute http(s) URL, got "${url}"`);
+  }
+  return {
+    url,
+    timeoutMs: integer(env, HOOK_ENV.timeoutMs, 5_000, 100, 60_000),
+    maxAttempts: integer(env, HOOK_ENV.maxAttempts, 4, 1, 20),
+    retryDelaySeconds: integer(env, HOOK_ENV.retryDelaySeconds, 30, 1, 900),
+    reserveMs: 10_000,
+    tokenSecretArn: env[HOOK_ENV.tokenSecretArn] || undefined,
+    ...(env[HOOK_ENV.readTool] ? { readTool: env[HOOK_ENV.readTool] } : {}),
+    ...(env[HOOK_ENV.scopeProbeTool] ? { scopeProbeTool: env[HOOK_ENV.scopeProbeTool] } : {}),
+  };
+}
