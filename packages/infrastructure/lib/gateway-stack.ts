@@ -5,16 +5,18 @@
 import { CfnOutput, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { CONTAINER_PORT, type GatewayConfig } from './config.js';
 import { containerEnvironment } from './environment.js';
-import { OUTPUT_KEYS } from './outputs.js';
+import { OPTIONAL_OUTPUT_KEYS, OUTPUT_KEYS } from './outputs.js';
 import { repositoryRoot } from './paths.js';
 import { Network } from './constructs/network.js';
 import { PublicEndpoint } from './constructs/public-endpoint.js';
 import { DeploymentAlarms } from './constructs/deployment-alarms.js';
 import { GatewayService } from './constructs/gateway-service.js';
+import { ReleaseHook } from './constructs/release-hook.js';
 
 export interface GatewayStackProps extends StackProps {
   config: GatewayConfig;
@@ -23,12 +25,19 @@ export interface GatewayStackProps extends StackProps {
    * @default the repository's Dockerfile, built for `config.cpuArchitecture`
    */
   image?: ecs.ContainerImage;
+  /**
+   * The release hook's Lambda code (blue-green only).
+   * @default the bundle `pnpm build` writes to dist/release-hook
+   */
+  releaseHookCode?: lambda.Code;
 }
 
 export class GatewayStack extends Stack {
   readonly endpoint: PublicEndpoint;
   readonly gateway: GatewayService;
   readonly alarms: DeploymentAlarms;
+  /** Present when the deployment strategy is blue-green. */
+  readonly releaseHook: ReleaseHook | undefined;
   private readonly pinnedZones: string[];
 
   constructor(scope: Construct, id: string, props: GatewayStackProps) {
@@ -48,6 +57,7 @@ export class GatewayStack extends Stack {
     });
 
     const drain = Duration.seconds(config.drainSeconds);
+    const blueGreen = config.deploymentStrategy === 'blue-green';
     this.endpoint = new PublicEndpoint(this, 'Endpoint', {
       vpc: network.vpc,
       domainName: config.domainName,
@@ -61,11 +71,13 @@ export class GatewayStack extends Stack {
       // Legacy SSE sessions (and stateful Streamable HTTP ones) live in one task's memory;
       // clients that keep cookies then stay on it. Stateless requests do not mind.
       stickinessDuration: Duration.days(1),
+      // Test traffic: only requests leaving this VPC through its NAT gateways (the release hook).
+      ...(blueGreen ? { blueGreen: { testClientCidrs: network.natPublicIps.map((ip) => `${ip}/32`) } } : {}),
     });
 
     this.alarms = new DeploymentAlarms(this, 'Alarms', {
       loadBalancer: this.endpoint.loadBalancer,
-      targetGroup: this.endpoint.targetGroup,
+      targetGroups: this.endpoint.targetGroups,
       errorThreshold: config.alarm5xxThreshold,
       evaluationPeriods: config.alarmEvaluationPeriods,
     });
@@ -75,6 +87,14 @@ export class GatewayStack extends Stack {
       file: 'Dockerfile',
       platform: arm ? ecrAssets.Platform.LINUX_ARM64 : ecrAssets.Platform.LINUX_AMD64,
     });
+
+    this.releaseHook = blueGreen ? new ReleaseHook(this, 'ReleaseHook', {
+      vpc: network.vpc,
+      url: this.endpoint.url,
+      logRetention: config.logRetentionDays as logs.RetentionDays,
+      ...(props.releaseHookCode ? { code: props.releaseHookCode } : {}),
+      ...(config.releaseHookTokenSecretArn ? { tokenSecretArn: config.releaseHookTokenSecretArn } : {}),
+    }) : undefined;
 
     this.gateway = new GatewayService(this, 'Gateway', {
       vpc: network.vpc,
@@ -97,6 +117,13 @@ export class GatewayStack extends Stack {
       targetGroup: this.endpoint.targetGroup,
       loadBalancerConnections: this.endpoint.loadBalancer,
       deploymentAlarms: this.alarms.alarms,
+      ...(this.endpoint.blueGreen && this.releaseHook ? {
+        blueGreen: {
+          routing: this.endpoint.blueGreen,
+          bakeTime: Duration.minutes(config.bakeTimeMinutes),
+          lifecycleHooks: [this.releaseHook.target],
+        },
+      } : {}),
     });
 
     new CfnOutput(this, OUTPUT_KEYS.url, { value: this.endpoint.url, description: 'Public URL of the MCP gateway' });
@@ -106,6 +133,16 @@ export class GatewayStack extends Stack {
       value: config.taskDefinitionFamily,
       description: 'Task-definition family; rollback picks revisions from it',
     });
+    new CfnOutput(this, OPTIONAL_OUTPUT_KEYS.deploymentStrategy, {
+      value: blueGreen ? 'BLUE_GREEN' : 'ROLLING',
+      description: 'How ECS deploys the service; pnpm run deploy follows a blue/green deployment, or gates a rolling one',
+    });
+    if (this.releaseHook) {
+      new CfnOutput(this, OPTIONAL_OUTPUT_KEYS.releaseHookLogGroup, {
+        value: this.releaseHook.logGroup.logGroupName,
+        description: 'Log group of the release hook: one verdict line per deployment, naming each failed case',
+      });
+    }
   }
 
   /**

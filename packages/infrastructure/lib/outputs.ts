@@ -10,3 +10,14 @@ export const OUTPUT_KEYS = {
 } as const;
 
 export type OutputName = keyof typeof OUTPUT_KEYS;
+
+/**
+ * Outputs a stack deployed before blue/green lacks; the tools read them when present
+ * (absent strategy = rolling).
+ */
+export const OPTIONAL_OUTPUT_KEYS = {
+  deploymentStrategy: 'DeploymentStrategy',
+  releaseHookLogGroup: 'ReleaseHookLogGroup',
+} as const;
+
+export type OptionalOutputName = keyof typeof OPTIONAL_OUTPUT_KEYS;

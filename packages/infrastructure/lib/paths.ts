@@ -13,3 +13,8 @@ export function repositoryRoot(from: string = path.dirname(fileURLToPath(import.
     dir = parent;
   }
 }
+
+/** Where `pnpm build` puts the release hook's Lambda bundle (scripts/bundle-release-hook.mjs). */
+export function releaseHookBundleDir(): string {
+  return path.join(repositoryRoot(), 'packages/infrastructure/dist/release-hook');
+}

@@ -164,3 +164,30 @@ describe('containerEnvironment', () => {
     expect(containerSecretNames(resolveConfig(base))).toEqual([]);
   });
 });
+
+describe('the release settings (blue/green)', () => {
+  it('default to blue/green with a 10-minute bake and no gate token', () => {
+    const config = resolveConfig(base);
+    expect(config.deploymentStrategy).toBe('blue-green');
+    expect(config.bakeTimeMinutes).toBe(10);
+    expect(config.releaseHookTokenSecretArn).toBeUndefined();
+  });
+
+  it('come from context as strings', () => {
+    const input = configInputFromContext((key) => ({
+      deploymentStrategy: 'rolling', bakeTimeMinutes: '0',
+      releaseHookTokenSecretArn: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:gate-AbCdEf',
+    } as Record<string, unknown>)[key], { [HOSTED_ZONE_ID_ENV]: ZONE });
+    expect(resolveConfig(input)).toEqual(expect.objectContaining({
+      deploymentStrategy: 'rolling', bakeTimeMinutes: 0, releaseHookTokenSecretArn: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:gate-AbCdEf',
+    }));
+  });
+
+  it.each([
+    [{ deploymentStrategy: 'canary' as never }, 'Invalid gateway setting deploymentStrategy: must be one of blue-green, rolling, got "canary"'],
+    [{ bakeTimeMinutes: 1441 }, 'Invalid gateway setting bakeTimeMinutes: must be an integer between 0 and 1440, got 1441'],
+    [{ releaseHookTokenSecretArn: 'gate-token' }, 'Invalid gateway setting releaseHookTokenSecretArn: must be the complete ARN'],
+  ])('refuse %j with a message naming the setting', (input, message) => {
+    expect(errorOf(input).message).toContain(message);
+  });
+});

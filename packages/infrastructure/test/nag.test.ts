@@ -49,6 +49,9 @@ describe('cdk-nag AwsSolutions', () => {
     expect(nag.sort()).toEqual([
       'AwsSolutions-EC23',
       'AwsSolutions-ECS2',
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers]',
+      // The task execution role (ecr:GetAuthorizationToken) and the release hook's role (its network interfaces).
+      'AwsSolutions-IAM5[Resource::*]',
       'AwsSolutions-IAM5[Resource::*]',
       'AwsSolutions-S1',
     ]);

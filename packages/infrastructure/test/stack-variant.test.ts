@@ -1,6 +1,7 @@
 /**
  * A second configuration, synthesized once: defaults everywhere except pinned zones, ARM64,
- * stateless sessions and no client secret.
+ * stateless sessions, no client secret, and the rolling deployment strategy (for accounts
+ * that cannot use ECS blue/green).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -17,6 +18,7 @@ beforeAll(() => {
     availabilityZones: 'eu-central-1b,eu-central-1c',
     cpuArchitecture: 'ARM64',
     sessionMode: 'stateless',
+    deploymentStrategy: 'rolling',
   });
   template = synth.template;
 });
@@ -61,4 +63,31 @@ it('keeps cookie stickiness in stateless mode, for legacy SSE sessions', () => {
   const [tg] = Object.values(template.findResources('AWS::ElasticLoadBalancingV2::TargetGroup'));
   const attributes = Object.fromEntries((tg!['Properties'].TargetGroupAttributes as { Key: string; Value: string }[]).map((a) => [a.Key, a.Value]));
   expect(attributes['stickiness.enabled']).toBe('true');
+});
+
+describe('rolling mode', () => {
+  it('deploys rolling, 100 % → 200 %, with the circuit breaker and alarms, and no hook', () => {
+    const [service] = Object.values(template.findResources('AWS::ECS::Service'));
+    const config = service!['Properties'].DeploymentConfiguration;
+    expect(config.Strategy).toBe('ROLLING');
+    expect(config.DeploymentCircuitBreaker).toEqual({ Enable: true, Rollback: true });
+    expect(config.Alarms.Rollback).toBe(true);
+    expect(config.LifecycleHooks).toBeUndefined();
+    expect(config.BakeTimeInMinutes).toBeUndefined();
+    template.resourceCountIs('AWS::Lambda::Function', 0);
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::ListenerRule', 0);
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 1);
+    expect((template.toJSON()['Outputs'] as Record<string, { Value: unknown }>)['DeploymentStrategy']!.Value).toBe('ROLLING');
+  });
+
+  it('scales on CPU and on requests per target', () => {
+    const policies = Object.values(template.findResources('AWS::ApplicationAutoScaling::ScalingPolicy'))
+      .map((p) => p['Properties'].TargetTrackingScalingPolicyConfiguration);
+    expect(policies.map((c) => c.PredefinedMetricSpecification.PredefinedMetricType).sort()).toEqual(['ALBRequestCountPerTarget', 'ECSServiceAverageCPUUtilization']);
+  });
+
+  it('watches its one target group with the unhealthy-host alarm', () => {
+    const alarm = Object.values(template.findResources('AWS::CloudWatch::Alarm')).find((a) => a['Properties'].AlarmName.endsWith('-unhealthy-hosts'));
+    expect(alarm!['Properties']).toEqual(expect.objectContaining({ MetricName: 'UnHealthyHostCount', Threshold: 1 }));
+  });
 });

@@ -45,9 +45,13 @@ function lbAttributes(): Record<string, string> {
   return Object.fromEntries((lb.Properties['LoadBalancerAttributes'] as { Key: string; Value: string }[]).map((a) => [a.Key, a.Value]));
 }
 
+/** The target groups' attributes: blue and green are configured alike, so one answer for both. */
 function tgAttributes(): Record<string, string> {
-  const [, tg] = only('AWS::ElasticLoadBalancingV2::TargetGroup');
-  return Object.fromEntries((tg.Properties['TargetGroupAttributes'] as { Key: string; Value: string }[]).map((a) => [a.Key, a.Value]));
+  const groups = Object.values(template.findResources('AWS::ElasticLoadBalancingV2::TargetGroup')) as Resource[];
+  expect(groups).toHaveLength(2);
+  const [blue, green] = groups.map((tg) => Object.fromEntries((tg.Properties['TargetGroupAttributes'] as { Key: string; Value: string }[]).map((a) => [a.Key, a.Value])));
+  expect(green).toEqual(blue);
+  return blue!;
 }
 
 function listener(port: number): Resource {
@@ -284,19 +288,24 @@ describe('fargate service', () => {
     expect(errors).toBeDefined();
     expect(unhealthy).toBeDefined();
     expect(alarms.AlarmNames).toEqual([refOf(errors![0]), refOf(unhealthy![0])]);
-    const metricNames = JSON.stringify(errors![1]['Properties'].Metrics);
-    expect(metricNames).toContain('HTTPCode_Target_5XX_Count');
-    expect(metricNames).toContain('HTTPCode_ELB_5XX_Count');
-    expect(unhealthy![1]['Properties']).toEqual(expect.objectContaining({ MetricName: 'UnHealthyHostCount', Threshold: 1 }));
+    // Both alarms watch blue and green: whichever target group the tasks are in.
+    const targetGroupIds = Object.keys(template.findResources('AWS::ElasticLoadBalancingV2::TargetGroup')).sort();
+    const watched = (alarm: Record<string, any>, metricName: string) => (alarm['Properties'].Metrics as Record<string, any>[])
+      .filter((m) => m['MetricStat']?.Metric.MetricName === metricName)
+      .map((m) => JSON.stringify(m['MetricStat'].Metric.Dimensions.find((d: { Name: string }) => d.Name === 'TargetGroup').Value));
+    expect(watched(errors![1], 'HTTPCode_Target_5XX_Count').sort()).toEqual(targetGroupIds.map((id) => JSON.stringify({ 'Fn::GetAtt': [id, 'TargetGroupFullName'] })));
+    expect(JSON.stringify(errors![1]['Properties'].Metrics)).toContain('HTTPCode_ELB_5XX_Count');
+    expect(errors![1]['Properties'].Metrics[0].Expression).toBe('FILL(target5xx, 0) + FILL(target5xx1, 0) + FILL(elb5xx, 0)');
+    expect(watched(unhealthy![1], 'UnHealthyHostCount').sort()).toEqual(targetGroupIds.map((id) => JSON.stringify({ 'Fn::GetAtt': [id, 'TargetGroupFullName'] })));
+    expect(unhealthy![1]['Properties'].Metrics[0].Expression).toBe('MAX([FILL(unhealthy0, 0), FILL(unhealthy1, 0)])');
+    expect(unhealthy![1]['Properties'].Threshold).toBe(1);
   });
 
-  it('scales on CPU and on requests per target', () => {
+  it('scales on CPU (blue/green: ECS does not support request-count tracking on an alternating target group)', () => {
     const policies = Object.values(template.findResources('AWS::ApplicationAutoScaling::ScalingPolicy'))
       .map((p) => p['Properties'].TargetTrackingScalingPolicyConfiguration);
-    const types = policies.map((c) => c.PredefinedMetricSpecification.PredefinedMetricType).sort();
-    expect(types).toEqual(['ALBRequestCountPerTarget', 'ECSServiceAverageCPUUtilization']);
-    expect(policies.find((c) => c.PredefinedMetricSpecification.PredefinedMetricType === 'ECSServiceAverageCPUUtilization').TargetValue).toBe(60);
-    expect(policies.find((c) => c.PredefinedMetricSpecification.PredefinedMetricType === 'ALBRequestCountPerTarget').TargetValue).toBe(1000);
+    expect(policies.map((c) => c.PredefinedMetricSpecification.PredefinedMetricType)).toEqual(['ECSServiceAverageCPUUtilization']);
+    expect(policies[0].TargetValue).toBe(60);
   });
 
   it('runs the container as a non-root user', () => {

@@ -9,7 +9,8 @@ import { Construct } from 'constructs';
 
 export interface DeploymentAlarmsProps {
   loadBalancer: elbv2.ApplicationLoadBalancer;
-  targetGroup: elbv2.ApplicationTargetGroup;
+  /** Every target group the tasks may be in: blue/green alternates between two. */
+  targetGroups: elbv2.ApplicationTargetGroup[];
   /** 5xx responses per minute (from targets and from the ALB itself) that count as breaching. */
   errorThreshold: number;
   /** Consecutive breaching minutes before the alarm fires. */
@@ -27,10 +28,15 @@ export class DeploymentAlarms extends Construct {
 
     // ALB-generated 5xx (502/503/504) matter as much as the server's own: a task that cannot
     // answer shows up there, not in the target metric.
+    if (props.targetGroups.length === 0) throw new Error('DeploymentAlarms needs at least one target group');
+    const targetErrors = Object.fromEntries(props.targetGroups.map((tg, i) => [
+      `target5xx${i === 0 ? '' : String(i)}`,
+      tg.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period, statistic: 'Sum' }),
+    ]));
     const errors = new cloudwatch.MathExpression({
-      expression: 'FILL(target5xx, 0) + FILL(elb5xx, 0)',
+      expression: [...Object.keys(targetErrors), 'elb5xx'].map((m) => `FILL(${m}, 0)`).join(' + '),
       usingMetrics: {
-        target5xx: props.targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period, statistic: 'Sum' }),
+        ...targetErrors,
         elb5xx: props.loadBalancer.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { period, statistic: 'Sum' }),
       },
       label: '5xx responses per minute',
@@ -45,7 +51,16 @@ export class DeploymentAlarms extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
 
-    this.unhealthyHosts = props.targetGroup.metrics.unhealthyHostCount({ period, statistic: 'Maximum' }).createAlarm(this, 'UnhealthyHosts', {
+    const unhealthy = props.targetGroups.map((tg) => tg.metrics.unhealthyHostCount({ period, statistic: 'Maximum' }));
+    // With blue and green, the worse of the two: a green task failing /healthz rolls back too.
+    const unhealthyMetric: cloudwatch.IMetric = unhealthy.length === 1 ? unhealthy[0]! : new cloudwatch.MathExpression({
+      expression: `MAX([${unhealthy.map((_, i) => `FILL(unhealthy${String(i)}, 0)`).join(', ')}])`,
+      usingMetrics: Object.fromEntries(unhealthy.map((m, i) => [`unhealthy${String(i)}`, m])),
+      label: 'Unhealthy targets (worst target group)',
+      period,
+    });
+    this.unhealthyHosts = new cloudwatch.Alarm(this, 'UnhealthyHosts', {
+      metric: unhealthyMetric,
       alarmName: `${prefix}-unhealthy-hosts`,
       alarmDescription: 'MCP gateway: at least one target failing the /healthz check; rolls back an ECS deployment in progress.',
       threshold: 1,

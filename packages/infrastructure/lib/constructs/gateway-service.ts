@@ -2,12 +2,18 @@
  * The Fargate service running the gateway image: cluster (Container Insights), task
  * definition and container, its log group, the service with its deployment safety
  * (circuit breaker with rollback, deployment alarms, 100/200 %), and autoscaling.
+ *
+ * Deployments are rolling, or blue/green (ECS native): green starts beside blue, gets the test
+ * rule's traffic, the lifecycle hooks judge it, production shifts, blue stays up for the bake
+ * time, and a failed hook or a deployment alarm rolls back.
  */
 import { Duration, RemovalPolicy, Size, Validations } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import type { BlueGreenRouting } from './public-endpoint.js';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -43,6 +49,15 @@ export interface GatewayServiceProps {
   /** Security group of the load balancer, the only source allowed to reach the tasks. */
   loadBalancerConnections: ec2.IConnectable;
   deploymentAlarms: cloudwatch.IAlarm[];
+  /**
+   * Blue/green: the routing ECS rewrites, the bake time and the lifecycle hooks.
+   * @default undefined (rolling update)
+   */
+  blueGreen?: {
+    routing: BlueGreenRouting;
+    bakeTime: Duration;
+    lifecycleHooks: ecs.IDeploymentLifecycleHookTarget[];
+  };
 }
 
 export class GatewayService extends Construct {
@@ -137,6 +152,11 @@ export class GatewayService extends Construct {
       minHealthyPercent: 100,
       maxHealthyPercent: 200,
       circuitBreaker: { enable: true, rollback: true },
+      ...(props.blueGreen ? {
+        deploymentStrategy: ecs.DeploymentStrategy.BLUE_GREEN,
+        bakeTime: props.blueGreen.bakeTime,
+        lifecycleHooks: props.blueGreen.lifecycleHooks,
+      } : { deploymentStrategy: ecs.DeploymentStrategy.ROLLING }),
       deploymentAlarms: {
         alarmNames: props.deploymentAlarms.map((a) => a.alarmName),
         behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM,
@@ -149,7 +169,31 @@ export class GatewayService extends Construct {
       enableECSManagedTags: true,
       propagateTags: ecs.PropagatedTagSource.SERVICE,
     });
-    this.service.attachToApplicationTargetGroup(props.targetGroup);
+    if (props.blueGreen) {
+      const { routing } = props.blueGreen;
+      const trafficRole = new iam.Role(this, 'BlueGreenTrafficRole', {
+        assumedBy: new iam.ServicePrincipal('ecs.amazonaws.com'),
+        description: 'Assumed by ECS to move the load balancer rules between blue and green',
+        managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonECSInfrastructureRolePolicyForLoadBalancers')],
+      });
+      Validations.of(trafficRole).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers]',
+        reason: 'AWS maintains this policy as exactly what ECS needs to shift blue/green traffic (describe, modify listeners and rules, register targets); only ecs.amazonaws.com can assume the role.',
+      });
+      this.service.loadBalancerTarget({
+        containerName: this.container.containerName,
+        containerPort: props.containerPort,
+        alternateTarget: new ecs.AlternateTarget('Green', {
+          role: trafficRole,
+          alternateTargetGroup: routing.alternateTargetGroup,
+          productionListener: ecs.ListenerRuleConfiguration.applicationListenerRule(routing.productionRule),
+          testListener: ecs.ListenerRuleConfiguration.applicationListenerRule(routing.testRule),
+        }),
+      }).attachToApplicationTargetGroup(props.targetGroup);
+      // Green's tasks are in the same security group, which already admits the load balancer.
+    } else {
+      this.service.attachToApplicationTargetGroup(props.targetGroup);
+    }
     this.service.connections.allowFrom(props.loadBalancerConnections, ec2.Port.tcp(props.containerPort), 'HTTP from the load balancer');
 
     const scaling = this.service.autoScaleTaskCount({ minCapacity: props.minTasks, maxCapacity: props.maxTasks });
@@ -158,12 +202,16 @@ export class GatewayService extends Construct {
       scaleOutCooldown: Duration.seconds(60),
       scaleInCooldown: Duration.seconds(300),
     });
-    scaling.scaleOnRequestCount('Requests', {
-      requestsPerTarget: props.requestsPerTarget,
-      targetGroup: props.targetGroup,
-      scaleOutCooldown: Duration.seconds(60),
-      scaleInCooldown: Duration.seconds(300),
-    });
+    // ECS does not support ALBRequestCountPerTarget tracking with blue/green (the service's
+    // target group alternates), so there the service scales on CPU alone.
+    if (!props.blueGreen) {
+      scaling.scaleOnRequestCount('Requests', {
+        requestsPerTarget: props.requestsPerTarget,
+        targetGroup: props.targetGroup,
+        scaleOutCooldown: Duration.seconds(60),
+        scaleInCooldown: Duration.seconds(300),
+      });
+    }
 
   }
 }

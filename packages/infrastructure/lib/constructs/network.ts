@@ -19,6 +19,11 @@ export interface NetworkProps {
 
 export class Network extends Construct {
   readonly vpc: ec2.Vpc;
+  /**
+   * The NAT gateways' public IPv4 addresses: what the internet (and the ALB) sees as the
+   * source of any request from the private subnets. The release hook's test rule admits these.
+   */
+  readonly natPublicIps: string[];
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
@@ -34,6 +39,16 @@ export class Network extends Construct {
         { name: 'private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 22 },
       ],
     });
+
+    // The VPC's own NAT gateway construct names its address 'EIP' in each public subnet; found
+    // rather than created here so existing stacks keep their addresses.
+    this.natPublicIps = this.vpc.publicSubnets.flatMap((subnet) => {
+      const eip = subnet.node.tryFindChild('EIP');
+      return eip instanceof ec2.CfnEIP ? [eip.attrPublicIp] : [];
+    });
+    if (this.natPublicIps.length !== props.natGateways) {
+      throw new Error(`Expected ${String(props.natGateways)} NAT gateway addresses in the public subnets, found ${String(this.natPublicIps.length)}`);
+    }
 
     const flowLogs = new logs.LogGroup(this, 'FlowLogs', {
       retention: props.flowLogRetention,

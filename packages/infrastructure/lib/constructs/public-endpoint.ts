@@ -2,6 +2,17 @@
  * Everything between the internet and the tasks: the TLS certificate, the ALB with its two
  * listeners (HTTPS, and HTTP that only redirects), access logs, the target group the tasks
  * join, and the A/AAAA alias records in the hosted zone.
+ *
+ * For blue/green it adds the green (alternate) target group and two rules on the HTTPS
+ * listener that ECS rewrites during a deployment: the production rule (every request), and,
+ * ahead of it, the test rule, which only matches requests whose source address is one of
+ * `testClientCidrs`. Why a rule on 443 and not a listener on its own port: the auth matrix
+ * checks that the RFC 9728 `resource_metadata` a 401 names is on the origin it called, and the
+ * server advertises `https://<domain>`; on any other port every discovery and challenge case
+ * would fail against a correct build. Why a source-address condition and not a header: the
+ * addresses are the VPC's own NAT gateways, which no client outside the VPC can present (a
+ * TCP handshake cannot be spoofed), while a header is a shared value anyone who learns it can
+ * send, and the matrix runner sends only its own headers.
  */
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
@@ -35,7 +46,25 @@ export interface PublicEndpointProps {
   stickinessDuration?: Duration;
   /** TLS policy of the HTTPS listener. @default elbv2.SslPolicy.RECOMMENDED_TLS (TLS 1.3 and 1.2) */
   sslPolicy?: elbv2.SslPolicy;
+  /**
+   * Blue/green routing: the green target group, the production rule and the test rule that
+   * admits only `testClientCidrs` (the VPC's NAT addresses, so only the release hook and other
+   * workloads in the private subnets reach green before production does).
+   * @default undefined (rolling: one target group behind the listener's default action)
+   */
+  blueGreen?: { testClientCidrs: string[] };
 }
+
+/** The rules ECS rewrites during a blue/green deployment. */
+export interface BlueGreenRouting {
+  alternateTargetGroup: elbv2.ApplicationTargetGroup;
+  productionRule: elbv2.ApplicationListenerRule;
+  testRule: elbv2.ApplicationListenerRule;
+}
+
+/** Rule priorities: the test rule is evaluated first. */
+export const TEST_RULE_PRIORITY = 10;
+export const PRODUCTION_RULE_PRIORITY = 20;
 
 export class PublicEndpoint extends Construct {
   readonly loadBalancer: elbv2.ApplicationLoadBalancer;
@@ -44,6 +73,10 @@ export class PublicEndpoint extends Construct {
   readonly certificate: acm.Certificate;
   readonly accessLogs: s3.Bucket;
   readonly url: string;
+  /** Present in blue/green mode. */
+  readonly blueGreen: BlueGreenRouting | undefined;
+  /** Every target group the service's tasks may be in (one, or blue and green). */
+  readonly targetGroups: elbv2.ApplicationTargetGroup[];
 
   constructor(scope: Construct, id: string, props: PublicEndpointProps) {
     super(scope, id);
@@ -100,7 +133,7 @@ export class PublicEndpoint extends Construct {
     });
     this.loadBalancer.logAccessLogs(this.accessLogs, 'alb');
 
-    this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'Targets', {
+    const targetGroup = (id: string) => new elbv2.ApplicationTargetGroup(this, id, {
       vpc: props.vpc,
       targetType: elbv2.TargetType.IP,
       port: props.targetPort,
@@ -118,15 +151,20 @@ export class PublicEndpoint extends Construct {
         unhealthyThresholdCount: 3,
       },
     });
+    this.targetGroup = targetGroup('Targets');
 
     this.httpsListener = this.loadBalancer.addListener('Https', {
       port: 443,
       protocol: elbv2.ApplicationProtocol.HTTPS,
       certificates: [this.certificate],
       sslPolicy: props.sslPolicy ?? elbv2.SslPolicy.RECOMMENDED_TLS,
+      // A forward action even in blue/green mode (where the rules below take every request):
+      // ECS refuses listeners that mix forward and non-forward actions.
       defaultTargetGroups: [this.targetGroup],
       open: false,
     });
+    this.blueGreen = props.blueGreen ? this.addBlueGreenRules(props.blueGreen.testClientCidrs, targetGroup('GreenTargets')) : undefined;
+    this.targetGroups = this.blueGreen ? [this.targetGroup, this.blueGreen.alternateTargetGroup] : [this.targetGroup];
     this.loadBalancer.addRedirect({
       sourcePort: 80,
       sourceProtocol: elbv2.ApplicationProtocol.HTTP,
@@ -142,5 +180,28 @@ export class PublicEndpoint extends Construct {
     new route53.AaaaRecord(this, 'AliasAaaa', { zone, recordName, target: aliasTarget });
 
     this.url = `https://${props.domainName}`;
+  }
+
+  private addBlueGreenRules(testClientCidrs: string[], alternateTargetGroup: elbv2.ApplicationTargetGroup): BlueGreenRouting {
+    if (testClientCidrs.length === 0) throw new Error('blueGreen.testClientCidrs must name at least one address');
+    // Both target groups in both rules (green at weight 0), so both belong to this load
+    // balancer; ECS moves the weights during a deployment.
+    const forwardBoth = () => elbv2.ListenerAction.weightedForward([
+      { targetGroup: this.targetGroup, weight: 100 },
+      { targetGroup: alternateTargetGroup, weight: 0 },
+    ]);
+    const testRule = new elbv2.ApplicationListenerRule(this, 'TestRule', {
+      listener: this.httpsListener,
+      priority: TEST_RULE_PRIORITY,
+      conditions: [elbv2.ListenerCondition.sourceIps(testClientCidrs)],
+      action: forwardBoth(),
+    });
+    const productionRule = new elbv2.ApplicationListenerRule(this, 'ProductionRule', {
+      listener: this.httpsListener,
+      priority: PRODUCTION_RULE_PRIORITY,
+      conditions: [elbv2.ListenerCondition.pathPatterns(['/*'])],
+      action: forwardBoth(),
+    });
+    return { alternateTargetGroup, productionRule, testRule };
   }
 }

@@ -2,13 +2,17 @@
  * One synthesized gateway app per test file: context from cdk.json (the feature flags a real
  * synth uses) plus a fixture configuration that exercises the optional settings.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { createGatewayApp, type GatewayApp } from '../../lib/app.js';
+import { releaseHookBundleDir } from '../../lib/paths.js';
 
 export const FIXTURE_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:neonpanel-mcp/oauth-client-AbCdEf';
+
+export const FIXTURE_GATE_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:neonpanel-mcp/release-gate-XyZ123';
 
 export const FIXTURE_CONTEXT = {
   hostedZoneId: 'Z0123456789EXAMPLE',
@@ -27,11 +31,24 @@ export const FIXTURE_CONTEXT = {
   cpu: 1024,
   memoryMiB: 2048,
   logRetentionDays: 90,
+  bakeTimeMinutes: '15',
+  releaseHookTokenSecretArn: FIXTURE_GATE_SECRET_ARN,
 };
 
 export function cdkJsonContext(): Record<string, unknown> {
   const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context?: Record<string, unknown> };
   return cdkJson.context ?? {};
+}
+
+/** The stack packages the release hook's bundle; `pnpm build` makes it, and so does this when it is missing. */
+export function ensureReleaseHookBundle(): string {
+  const dir = releaseHookBundleDir();
+  if (!existsSync(path.join(dir, 'index.mjs'))) {
+    const script = new URL('../../scripts/bundle-release-hook.mjs', import.meta.url).pathname;
+    const built = spawnSync(process.execPath, [script], { encoding: 'utf8' });
+    if (built.status !== 0) throw new Error(`Could not bundle the release hook: ${built.stderr}`);
+  }
+  return dir;
 }
 
 export interface Synthesized extends GatewayApp {
@@ -45,6 +62,7 @@ export interface Synthesized extends GatewayApp {
  * runs `pnpm synth:strict` with it on. cdk-nag runs regardless: it is a plugin of the app.
  */
 export function synthesize(context: Record<string, unknown> = FIXTURE_CONTEXT): Synthesized {
+  ensureReleaseHookBundle();
   const outdir = mkdtempSync(path.join(tmpdir(), 'gateway-cdk-'));
   const gateway = createGatewayApp({
     outdir,
