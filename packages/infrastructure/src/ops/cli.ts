@@ -4,13 +4,14 @@
  * the real dispatch with fakes.
  */
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import { DEFAULT_STACK_NAME } from '../../lib/config.js';
 import { deployCommand, type CdkRunner } from './deploy.js';
 import { rollbackCommand } from './rollback.js';
 import { readStackOutputs } from './stack-outputs.js';
 import { statusCommand } from './status.js';
-import { OpsError, type Gate, type GateRetrySettings, type Output, type WaitSettings } from './types.js';
+import { OpsError, type FollowSettings, type Gate, type GateRetrySettings, type Output, type WaitSettings } from './types.js';
 
 export const USAGE = `Usage:
   pnpm run deploy   [--stack NAME] [--region REGION] [cdk deploy options…]
@@ -21,8 +22,11 @@ export const USAGE = `Usage:
   --region REGION   AWS region (default: the AWS SDK's, e.g. AWS_REGION or the profile's)
   --to REVISION     task-definition revision number to roll back to (default: the previous ACTIVE one)
 
-  The gate uses E2E_TOKEN, when set, for the real-token cases. Exit codes: 0 success,
-  1 failure (gate failed, rolled back, or an AWS call failed), 2 bad usage.`;
+  On a blue/green stack, deploy follows the ECS deployment (the release hook runs the auth
+  matrix against the new revision before production traffic shifts; ECS rolls back on a
+  failure) and reports it. On a rolling stack, the gate runs after cdk deploy and uses
+  E2E_TOKEN, when set, for the real-token cases. Exit codes: 0 success, 1 failure (hook or
+  gate failed, rolled back, timed out, or an AWS call failed), 2 bad usage.`;
 
 export type Command = 'deploy' | 'rollback' | 'status';
 
@@ -70,12 +74,15 @@ export function parseCommandLine(argv: string[]): ParsedCommandLine {
 export interface CliDependencies {
   cfn(region: string | undefined): CloudFormationClient;
   ecs(region: string | undefined): ECSClient;
+  /** CloudWatch Logs, for the release hook's verdicts (blue/green). */
+  logs?(region: string | undefined): CloudWatchLogsClient;
   /** Loaded only when a command needs it. */
   gate(): Promise<Gate>;
   runCdk: CdkRunner;
   output: Output;
   wait?: WaitSettings;
   gateRetry?: GateRetrySettings;
+  follow?: FollowSettings;
 }
 
 /** Runs one command and returns the process exit code; errors become a message, not a stack trace. */
@@ -91,11 +98,12 @@ export async function runCli(argv: string[], deps: CliDependencies): Promise<num
   }
   const cfn = deps.cfn(parsed.region);
   const ecs = deps.ecs(parsed.region);
+  const logs = deps.logs?.(parsed.region);
   const waits = { ...(deps.wait ? { wait: deps.wait } : {}), ...(deps.gateRetry ? { gateRetry: deps.gateRetry } : {}) };
   try {
     switch (parsed.command) {
       case 'status':
-        return await statusCommand({ cfn, ecs, stackName: parsed.stackName, output: deps.output });
+        return await statusCommand({ cfn, ecs, ...(logs ? { logs } : {}), stackName: parsed.stackName, output: deps.output });
       case 'rollback': {
         const outputs = await readStackOutputs(cfn, parsed.stackName);
         return await rollbackCommand({
@@ -116,9 +124,11 @@ export async function runCli(argv: string[], deps: CliDependencies): Promise<num
           runCdk: deps.runCdk,
           cfn,
           ecs,
+          ...(logs ? { logs } : {}),
           gate: await deps.gate(),
           output: deps.output,
           ...waits,
+          ...(deps.follow ? { follow: deps.follow } : {}),
         });
     }
   } catch (error) {

@@ -1,16 +1,21 @@
 /**
- * `pnpm run deploy`: `cdk deploy`, then the e2e gate against the deployed URL. When the gate
- * fails, the service goes back to the task-definition revision it ran before this deploy
- * (or, failing that, the previous ACTIVE one), waits until stable, and the gate runs again.
- * Any failure ends non-zero, after a report that says what happened and what state remains.
+ * `pnpm run deploy`. On a blue/green stack (its DeploymentStrategy output), ECS gates the
+ * release itself with the release hook and rolls back on its own: deploy-blue-green.ts follows
+ * and reports. On a rolling stack (or the first deploy): `cdk deploy`, then the e2e gate
+ * against the deployed URL. When the gate fails, the service goes back to the task-definition
+ * revision it ran before this deploy (or, failing that, the previous ACTIVE one), waits until
+ * stable, and the gate runs again. Any failure ends non-zero, after a report that says what
+ * happened and what state remains.
  */
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { ECSClient } from '@aws-sdk/client-ecs';
+import { blueGreenDeployCommand } from './deploy-blue-green.js';
 import { describeService, label, listActiveRevisions, parseRevision, type Revision, type ServiceRef } from './ecs-service.js';
 import { describeGate, runGate } from './gate.js';
 import { DRIFT_NOTE, executeRollback, planRollback, type RollbackPlan } from './rollback.js';
-import { findStackOutputs, readStackOutputs } from './stack-outputs.js';
-import { OpsError, type Gate, type GateRetrySettings, type Output, type WaitSettings } from './types.js';
+import { findStackOutputs, isBlueGreen, readStackOutputs, type StackOutputs } from './stack-outputs.js';
+import { OpsError, type FollowSettings, type Gate, type GateRetrySettings, type Output, type WaitSettings } from './types.js';
 
 export type CdkRunner = (args: string[]) => Promise<number>;
 
@@ -21,15 +26,17 @@ export interface DeployOptions {
   runCdk: CdkRunner;
   cfn: CloudFormationClient;
   ecs: ECSClient;
+  /** Blue/green: reads the release hook's verdicts from its log group. */
+  logs?: CloudWatchLogsClient;
   gate: Gate;
   output: Output;
   wait?: WaitSettings;
   gateRetry?: GateRetrySettings;
+  follow?: FollowSettings;
 }
 
 /** What ran before this deploy, so a failed gate can put exactly that back. */
-async function revisionBeforeDeploy(options: DeployOptions): Promise<Revision | undefined> {
-  const outputs = await findStackOutputs(options.cfn, options.stackName);
+async function revisionBeforeDeploy(options: DeployOptions, outputs: StackOutputs | undefined): Promise<Revision | undefined> {
   if (!outputs) return undefined;
   const service = await describeService(options.ecs, { cluster: outputs.clusterName, service: outputs.serviceName });
   return parseRevision(service.taskDefinition!);
@@ -59,7 +66,15 @@ export async function deployCommand(options: DeployOptions): Promise<number> {
 
   let before: Revision | undefined;
   try {
-    before = await revisionBeforeDeploy(options);
+    const existing = await findStackOutputs(options.cfn, stackName);
+    if (isBlueGreen(existing)) {
+      return await blueGreenDeployCommand({
+        stackName, cdkArgs: options.cdkArgs, runCdk: options.runCdk, ecs: options.ecs, outputs: existing!, output,
+        ...(options.logs ? { logs: options.logs } : {}),
+        ...(options.follow ? { follow: options.follow } : {}),
+      });
+    }
+    before = await revisionBeforeDeploy(options, existing);
   } catch (error) {
     return finish(1, `Not deployed: could not read the stack and its running service, so a failed gate could not be rolled back (${(error as Error).message}).`);
   }

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { repositoryRoot } from '../../lib/paths.js';
 import { cdkRunner } from './cdk.js';
@@ -34,6 +35,7 @@ const regionOption = (region: string | undefined) => (region ? { region } : {});
 const code = await runCli(process.argv.slice(2), {
   cfn: (region) => new CloudFormationClient(regionOption(region)),
   ecs: (region) => new ECSClient(regionOption(region)),
+  logs: (region) => new CloudWatchLogsClient(regionOption(region)),
   gate: loadGate,
   runCdk: cdkRunner({ cwd: path.join(repositoryRoot(), 'packages/infrastructure') }),
   output: {

@@ -3,10 +3,10 @@
  * which ECS service and task-definition family the tools act on.
  */
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { OUTPUT_KEYS, type OutputName } from '../../lib/outputs.js';
+import { OPTIONAL_OUTPUT_KEYS, OUTPUT_KEYS, type OptionalOutputName, type OutputName } from '../../lib/outputs.js';
 import { awsError, OpsError } from './types.js';
 
-export type StackOutputs = Record<OutputName, string>;
+export type StackOutputs = Record<OutputName, string> & Partial<Record<OptionalOutputName, string>>;
 
 /** True for CloudFormation's "Stack with id X does not exist" (a ValidationError). */
 function isMissingStack(error: unknown): boolean {
@@ -36,8 +36,15 @@ export async function findStackOutputs(cfn: CloudFormationClient, stackName: str
   if (missing.length > 0) {
     throw new OpsError(`Stack ${stackName} (${String(stack.StackStatus)}) lacks the outputs ${missing.join(', ')}; was it deployed from this package?`);
   }
+  for (const [name, key] of Object.entries(OPTIONAL_OUTPUT_KEYS) as [OptionalOutputName, string][]) {
+    const value = byKey.get(key);
+    if (value) outputs[name] = value;
+  }
   return outputs as StackOutputs;
 }
+
+/** A stack deployed before the strategy output existed is rolling. */
+export const isBlueGreen = (outputs: StackOutputs | undefined): boolean => outputs?.deploymentStrategy === 'BLUE_GREEN';
 
 export async function readStackOutputs(cfn: CloudFormationClient, stackName: string): Promise<StackOutputs> {
   const outputs = await findStackOutputs(cfn, stackName);

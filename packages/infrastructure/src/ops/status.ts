@@ -1,8 +1,10 @@
 /**
  * `pnpm run status`: running and desired task counts, the primary deployment's task
- * definition, and whether ECS rolled the last deployment back (circuit breaker or alarm).
+ * definition, the last deployment's revisions (previous → new) and lifecycle outcome, the
+ * release hook's verdict on it (blue/green), and whether ECS rolled it back and why.
  */
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import {
   DescribeServiceDeploymentsCommand,
   ListServiceDeploymentsCommand,
@@ -10,8 +12,11 @@ import {
   type ServiceDeployment,
 } from '@aws-sdk/client-ecs';
 import { describeService, label, parseRevision } from './ecs-service.js';
+import { describeVerdict, hookVerdicts } from './hook-verdict.js';
+import { revisionTaskDefinitions } from './service-deployments.js';
 import { readStackOutputs } from './stack-outputs.js';
 import { awsError, type Output } from './types.js';
+import type { VerdictRecord } from '../hook/verdict.js';
 
 export interface StatusReport {
   cluster: string;
@@ -21,8 +26,16 @@ export interface StatusReport {
   pending: number;
   primaryTaskDefinition: string;
   rolloutState: string | undefined;
+  /** BLUE_GREEN or ROLLING (a stack without the output is rolling). */
+  strategy: string;
   lastDeployment: {
     status: string | undefined;
+    lifecycleStage: string | undefined;
+    /** Task definitions (or service-revision ARNs when unresolved) the deployment moved from and to. */
+    previousRevisions: string[];
+    newRevision: string | undefined;
+    /** The release hook's final verdict on it, when its log group is known. */
+    hookVerdict: VerdictRecord | undefined;
     circuitBreaker: string | undefined;
     alarms: string | undefined;
     triggeredAlarms: string[];
@@ -50,12 +63,30 @@ async function latestServiceDeployment(ecs: ECSClient, cluster: string, service:
   }
 }
 
-export async function readStatus(cfn: CloudFormationClient, ecs: ECSClient, stackName: string): Promise<StatusReport> {
+function revisionName(taskDefinitionOrArn: string): string {
+  try {
+    return label(parseRevision(taskDefinitionOrArn));
+  } catch {
+    return taskDefinitionOrArn;
+  }
+}
+
+export async function readStatus(cfn: CloudFormationClient, ecs: ECSClient, stackName: string, logs?: CloudWatchLogsClient): Promise<StatusReport> {
   const outputs = await readStackOutputs(cfn, stackName);
   const service = await describeService(ecs, { cluster: outputs.clusterName, service: outputs.serviceName });
   const primary = service.deployments?.find((d) => d.status === 'PRIMARY');
   const primaryTaskDefinition = primary?.taskDefinition ?? service.taskDefinition!;
   const latest = await latestServiceDeployment(ecs, outputs.clusterName, outputs.serviceName);
+  const sourceArns = (latest?.sourceServiceRevisions ?? []).map((r) => r.arn).filter((a): a is string => Boolean(a));
+  const targetArn = latest?.targetServiceRevision?.arn;
+  const taskDefinitions = latest ? await revisionTaskDefinitions(ecs, [...sourceArns, ...(targetArn ? [targetArn] : [])]) : new Map<string, string>();
+  const named = (arn: string) => revisionName(taskDefinitions.get(arn) ?? arn);
+  let hookVerdict: VerdictRecord | undefined;
+  if (latest?.serviceDeploymentArn && outputs.releaseHookLogGroup && logs) {
+    const since = new Date((latest.createdAt?.getTime() ?? Date.now()) - 60_000);
+    hookVerdict = (await hookVerdicts(logs, outputs.releaseHookLogGroup, latest.serviceDeploymentArn, since))
+      .filter((v) => v.hookStatus !== 'IN_PROGRESS').at(-1);
+  }
   const rolledBack = latest?.status?.startsWith('ROLLBACK') === true
     || (primary?.rolloutState === 'FAILED' && /circuit breaker/i.test(primary.rolloutStateReason ?? ''));
   return {
@@ -66,8 +97,13 @@ export async function readStatus(cfn: CloudFormationClient, ecs: ECSClient, stac
     pending: service.pendingCount ?? 0,
     primaryTaskDefinition,
     rolloutState: primary?.rolloutState,
+    strategy: outputs.deploymentStrategy ?? 'ROLLING',
     lastDeployment: latest && {
       status: latest.status,
+      lifecycleStage: latest.lifecycleStage,
+      previousRevisions: sourceArns.map(named),
+      newRevision: targetArn ? named(targetArn) : undefined,
+      hookVerdict,
       circuitBreaker: latest.deploymentCircuitBreaker?.status,
       alarms: latest.alarms?.status,
       triggeredAlarms: latest.alarms?.triggeredAlarmNames ?? [],
@@ -85,7 +121,7 @@ export function formatStatus(status: StatusReport): string[] {
     revision = status.primaryTaskDefinition;
   }
   const lines = [
-    `Service: ${status.service} (cluster ${status.cluster})`,
+    `Service: ${status.service} (cluster ${status.cluster}), deployed ${status.strategy === 'BLUE_GREEN' ? 'blue/green' : 'rolling'}`,
     `Tasks: ${String(status.running)} running / ${String(status.desired)} desired (${String(status.pending)} pending)`,
     `Primary deployment: ${revision}${status.rolloutState ? ` (rollout ${status.rolloutState})` : ''}`,
   ];
@@ -93,17 +129,20 @@ export function formatStatus(status: StatusReport): string[] {
   if (!last) {
     lines.push('Last deployment: none recorded');
   } else {
-    lines.push(`Last deployment: ${last.status ?? 'unknown'}; circuit breaker ${last.circuitBreaker ?? 'n/a'}; alarms ${last.alarms ?? 'n/a'}${last.triggeredAlarms.length ? ` (${last.triggeredAlarms.join(', ')})` : ''}`);
+    lines.push(`Last deployment: ${last.status ?? 'unknown'}${last.lifecycleStage ? ` at ${last.lifecycleStage}` : ''}; circuit breaker ${last.circuitBreaker ?? 'n/a'}; alarms ${last.alarms ?? 'n/a'}${last.triggeredAlarms.length ? ` (${last.triggeredAlarms.join(', ')})` : ''}`);
+    if (last.newRevision) lines.push(`Last deployment revisions: previous ${last.previousRevisions.join(', ') || 'none'} → new ${last.newRevision}`);
+    if (last.hookVerdict) lines.push(...describeVerdict(last.hookVerdict).map((l, i) => (i === 0 ? `Release hook: ${l}` : l)));
   }
-  const cause = last?.circuitBreaker === 'TRIGGERED' ? 'the circuit breaker' : last?.alarms === 'TRIGGERED' ? 'a deployment alarm' : 'ECS';
+  const cause = last?.hookVerdict?.hookStatus === 'FAILED' ? 'the release hook'
+    : last?.circuitBreaker === 'TRIGGERED' ? 'the circuit breaker' : last?.alarms === 'TRIGGERED' ? 'a deployment alarm' : 'ECS';
   lines.push(status.rolledBack
     ? `Rolled back by ECS: yes, by ${cause}${last?.rollbackReason ? `: ${last.rollbackReason}` : ''}`
     : 'Rolled back by ECS: no');
   return lines;
 }
 
-export async function statusCommand(options: { cfn: CloudFormationClient; ecs: ECSClient; stackName: string; output: Output }): Promise<number> {
-  const status = await readStatus(options.cfn, options.ecs, options.stackName);
+export async function statusCommand(options: { cfn: CloudFormationClient; ecs: ECSClient; logs?: CloudWatchLogsClient; stackName: string; output: Output }): Promise<number> {
+  const status = await readStatus(options.cfn, options.ecs, options.stackName, options.logs);
   for (const line of formatStatus(status)) options.output.info(line);
   return 0;
 }

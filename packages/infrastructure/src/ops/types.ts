@@ -62,3 +62,13 @@ export function awsError(operation: string, error: unknown): OpsError {
   const e = error as { name?: string; message?: string };
   return new OpsError(`${operation} failed: ${e.name ?? 'Error'}: ${e.message ?? String(error)}`);
 }
+
+/** How `deploy` follows a blue/green deployment: one look every `pollSeconds`, for at most `maxWaitSeconds`. */
+export interface FollowSettings {
+  pollSeconds: number;
+  maxWaitSeconds: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** A deployment here takes minutes plus the bake time (10 by default); an hour is the ceiling. */
+export const DEFAULT_FOLLOW: FollowSettings = { pollSeconds: 15, maxWaitSeconds: 3600 };
