@@ -105,10 +105,10 @@ async function revisionLabels(ecs: ECSClient, deployment: ServiceDeployment, not
 
 function rollbackCause(deployment: ServiceDeployment, hookFailure: VerdictRecord | undefined): string {
   if (hookFailure) return 'the release hook failed';
-  if (deployment.deploymentCircuitBreaker?.status === 'TRIGGERED') return 'the circuit breaker (green tasks did not start or stay healthy)';
+  if (deployment.deploymentCircuitBreaker?.status === 'TRIGGERED') return 'the circuit breaker tripped (green tasks did not start or stay healthy)';
   const alarms = deployment.alarms?.triggeredAlarmNames ?? [];
-  if (deployment.alarms?.status === 'TRIGGERED' || alarms.length > 0) return `a deployment alarm${alarms.length ? ` (${alarms.join(', ')})` : ''}`;
-  return deployment.rollback?.reason ?? deployment.statusReason ?? 'ECS did not say';
+  if (deployment.alarms?.status === 'TRIGGERED' || alarms.length > 0) return `a deployment alarm fired${alarms.length ? ` (${alarms.join(', ')})` : ''}`;
+  return deployment.rollback?.reason ?? deployment.statusReason ?? 'no reason given';
 }
 
 export async function blueGreenDeployCommand(options: BlueGreenDeployOptions): Promise<number> {
@@ -190,7 +190,7 @@ export async function blueGreenDeployCommand(options: BlueGreenDeployOptions): P
   }
   if (isRollback(deployment)) {
     const reached = !hookFailure && followed.stages.some((s) => (PRODUCTION_STAGES as readonly string[]).includes(s));
-    report.push(`Rollback: by ECS, because of ${rollbackCause(deployment, hookFailure)}.`);
+    report.push(`Rollback: by ECS: ${rollbackCause(deployment, hookFailure)}.`);
     report.push(reached
       ? `Production traffic: had reached ${revisions.target} (stage ${followed.stages.filter((s) => (PRODUCTION_STAGES as readonly string[]).includes(s)).at(-1)!}) before it was moved back.`
       : `Production traffic: never reached ${revisions.target}; it stayed on ${revisions.sources.join(', ') || 'the old revision'}.`);
