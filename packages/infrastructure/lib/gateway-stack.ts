@@ -142,6 +142,10 @@ export class GatewayStack extends Stack {
         value: this.releaseHook.logGroup.logGroupName,
         description: 'Log group of the release hook: one verdict line per deployment, naming each failed case',
       });
+      new CfnOutput(this, OPTIONAL_OUTPUT_KEYS.releaseHookFunction, {
+        value: this.releaseHook.function.functionName,
+        description: 'The release hook function; RUNBOOK.md shows how to invoke it by hand',
+      });
     }
   }
 

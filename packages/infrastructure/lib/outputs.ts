@@ -18,6 +18,7 @@ export type OutputName = keyof typeof OUTPUT_KEYS;
 export const OPTIONAL_OUTPUT_KEYS = {
   deploymentStrategy: 'DeploymentStrategy',
   releaseHookLogGroup: 'ReleaseHookLogGroup',
+  releaseHookFunction: 'ReleaseHookFunction',
 } as const;
 
 export type OptionalOutputName = keyof typeof OPTIONAL_OUTPUT_KEYS;

@@ -169,5 +169,6 @@ describe('the release hook', () => {
     const [logGroupId] = one('AWS::Logs::LogGroup', (_r, id) => id.startsWith('ReleaseHookLogs'));
     expect(outputs[OPTIONAL_OUTPUT_KEYS.deploymentStrategy]!.Value).toBe('BLUE_GREEN');
     expect(outputs[OPTIONAL_OUTPUT_KEYS.releaseHookLogGroup]!.Value).toEqual({ Ref: logGroupId });
+    expect(outputs[OPTIONAL_OUTPUT_KEYS.releaseHookFunction]!.Value).toEqual({ Ref: one('AWS::Lambda::Function')[0] });
   });
 });
