@@ -131,6 +131,12 @@ export interface GatewayConfig {
    * `{"token": "…", "limitedToken": "…"}`. @default undefined (token-less cases only)
    */
   releaseHookTokenSecretArn: string | undefined;
+  /**
+   * blue-green only: a tool the secret's `limitedToken` lacks the scope for; with both, the
+   * matrix's scope case checks that calling it answers 403 insufficient_scope.
+   * @default undefined (the scope case is skipped)
+   */
+  releaseHookScopeProbeTool: string | undefined;
 }
 
 export const DEFAULT_STACK_NAME = 'NeonPanelMcpGateway';
@@ -242,6 +248,9 @@ export function resolveConfig(input: GatewayConfigInput, env: Record<string, str
   if (input.releaseHookTokenSecretArn !== undefined && !SECRET_ARN.test(input.releaseHookTokenSecretArn)) {
     throw new GatewayConfigError('releaseHookTokenSecretArn', 'must be the complete ARN of a Secrets Manager secret (ending in the 6-character suffix)');
   }
+  if (input.releaseHookScopeProbeTool !== undefined && !/^[A-Za-z0-9_-]{1,128}$/.test(input.releaseHookScopeProbeTool)) {
+    throw new GatewayConfigError('releaseHookScopeProbeTool', `"${input.releaseHookScopeProbeTool}" is not a tool name`);
+  }
   const deploymentStrategy = input.deploymentStrategy ?? 'blue-green';
   if (!DEPLOYMENT_STRATEGIES.includes(deploymentStrategy)) {
     throw new GatewayConfigError('deploymentStrategy', `must be one of ${DEPLOYMENT_STRATEGIES.join(', ')}, got "${String(deploymentStrategy)}"`);
@@ -343,5 +352,6 @@ export function resolveConfig(input: GatewayConfigInput, env: Record<string, str
     // ECS accepts 0-1440 minutes.
     bakeTimeMinutes: intIn('bakeTimeMinutes', input.bakeTimeMinutes ?? 10, 0, 1440),
     releaseHookTokenSecretArn: input.releaseHookTokenSecretArn,
+    releaseHookScopeProbeTool: input.releaseHookScopeProbeTool,
   };
 }

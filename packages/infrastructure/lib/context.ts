@@ -14,7 +14,7 @@ const STRING_KEYS = [
   'stackName', 'region', 'account', 'domainName', 'hostedZoneId', 'hostedZoneName', 'neonpanelApiBase',
   'oauthIssuer', 'oauthJwksUri', 'oauthIntrospectionUrl', 'oauthClientId', 'oauthClientSecretArn',
   'sessionMode', 'logLevel', 'cpuArchitecture', 'logGroupName', 'taskDefinitionFamily',
-  'deploymentStrategy', 'releaseHookTokenSecretArn',
+  'deploymentStrategy', 'releaseHookTokenSecretArn', 'releaseHookScopeProbeTool',
 ] as const satisfies readonly (keyof GatewayConfig)[];
 
 const NUMBER_KEYS = [

@@ -94,6 +94,7 @@ export class GatewayStack extends Stack {
       logRetention: config.logRetentionDays as logs.RetentionDays,
       ...(props.releaseHookCode ? { code: props.releaseHookCode } : {}),
       ...(config.releaseHookTokenSecretArn ? { tokenSecretArn: config.releaseHookTokenSecretArn } : {}),
+      ...(config.releaseHookScopeProbeTool ? { scopeProbeTool: config.releaseHookScopeProbeTool } : {}),
     }) : undefined;
 
     this.gateway = new GatewayService(this, 'Gateway', {

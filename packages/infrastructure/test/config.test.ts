@@ -187,6 +187,7 @@ describe('the release settings (blue/green)', () => {
     [{ deploymentStrategy: 'canary' as never }, 'Invalid gateway setting deploymentStrategy: must be one of blue-green, rolling, got "canary"'],
     [{ bakeTimeMinutes: 1441 }, 'Invalid gateway setting bakeTimeMinutes: must be an integer between 0 and 1440, got 1441'],
     [{ releaseHookTokenSecretArn: 'gate-token' }, 'Invalid gateway setting releaseHookTokenSecretArn: must be the complete ARN'],
+    [{ releaseHookScopeProbeTool: 'import pdf' }, 'Invalid gateway setting releaseHookScopeProbeTool: "import pdf" is not a tool name'],
   ])('refuse %j with a message naming the setting', (input, message) => {
     expect(errorOf(input).message).toContain(message);
   });

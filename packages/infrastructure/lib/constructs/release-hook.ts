@@ -35,6 +35,11 @@ export interface ReleaseHookProps {
    * @default undefined (only the token-less cases run)
    */
   tokenSecretArn?: string;
+  /**
+   * A tool the secret's limited token lacks the scope for (enables the matrix's scope case).
+   * @default undefined (the scope case is skipped)
+   */
+  scopeProbeTool?: string;
   /** The function's timeout; the matrix takes well under a minute against a healthy server. @default 5 minutes */
   timeout?: Duration;
   /** Limit for each request of the matrix. @default 5 seconds */
@@ -115,6 +120,7 @@ export class ReleaseHook extends Construct {
       [HOOK_ENV.retryDelaySeconds]: String((props.retryDelay ?? Duration.seconds(30)).toSeconds()),
     };
     if (props.tokenSecretArn) environment[HOOK_ENV.tokenSecretArn] = props.tokenSecretArn;
+    if (props.scopeProbeTool) environment[HOOK_ENV.scopeProbeTool] = props.scopeProbeTool;
 
     this.function = new lambda.Function(this, 'Function', {
       description: 'MCP gateway release gate: the e2e auth matrix against the green revision (ECS lifecycle hook)',

@@ -5,7 +5,7 @@
  * reach the logs.
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { runMatrix } from '@neonpanel-mcp/e2e';
+import { MATRIX, runMatrix } from '@neonpanel-mcp/e2e';
 import { mockClient } from 'aws-sdk-client-mock';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -28,13 +28,26 @@ describe('against the production build on loopback', () => {
     await server?.stop();
   });
 
-  it('reports SUCCEEDED, with the real-token cases run on a token read from Secrets Manager', async () => {
+  /** A tool that needs a scope, from the server's own capabilities document. */
+  async function scopedTool(): Promise<{ name: string; scope: string }> {
+    const response = await fetch(`${server.url}/mcp/capabilities`, { signal: AbortSignal.timeout(5_000) });
+    const doc = (await response.json()) as { tools?: Array<{ name: string; requiredScope?: string | null }> };
+    const tool = doc.tools?.find((t) => typeof t.requiredScope === 'string');
+    if (!tool) throw new Error('the server advertises no scoped tool');
+    return { name: tool.name, scope: tool.requiredScope as string };
+  }
+
+  it('reports SUCCEEDED, every case run, the real-token ones on tokens read from Secrets Manager', async () => {
     const token = await server.token({ scope: ALL_SCOPES });
+    const probe = await scopedTool();
+    const limitedToken = await server.token({ scope: ALL_SCOPES.split(' ').filter((s) => s !== probe.scope).join(' ') });
     const secrets = new SecretsManagerClient({ region: 'eu-west-1' });
     const secretsMock = mockClient(secrets);
-    secretsMock.on(GetSecretValueCommand, { SecretId: SECRET_ARN }).resolves({ SecretString: JSON.stringify({ token }) });
+    secretsMock.on(GetSecretValueCommand, { SecretId: SECRET_ARN }).resolves({ SecretString: JSON.stringify({ token, limitedToken }) });
     const log = recordingLog();
-    const hook = createReleaseHook(settingsFor(server.url), { runMatrix, readTokens: () => readGateTokens(secrets, SECRET_ARN), log: log.log });
+    const hook = createReleaseHook(settingsFor(server.url, { scopeProbeTool: probe.name }), {
+      runMatrix, readTokens: () => readGateTokens(secrets, SECRET_ARN), log: log.log,
+    });
 
     const response = await hook(hookEvent(), contextWith(120_000));
 
@@ -44,13 +57,23 @@ describe('against the production build on loopback', () => {
     expect(verdict).toEqual(expect.objectContaining({
       hookStatus: 'SUCCEEDED', failed: 0, failedCases: [], serviceDeploymentArn: DEPLOYMENT_ARN, targetServiceRevisionArn: GREEN_REVISION_ARN, attempt: 1,
     }));
-    // The real-token cases ran: only the scope case (no limited token in the secret) was skipped.
-    expect(verdict.skipped).toEqual(['[scope] limited token calling the scope-probe tool']);
-    expect(verdict.passed).toBeGreaterThan(35);
+    // Nothing skipped: the real-token and scope cases ran on the secret's tokens.
+    expect(verdict.skipped).toEqual([]);
+    expect(verdict.passed).toBe(MATRIX.length);
     expect(secretsMock.commandCalls(GetSecretValueCommand)).toHaveLength(1);
-    expect(log.text()).not.toContain(token);
-    for (const part of token.split('.')) expect(log.text()).not.toContain(part);
+    for (const secret of [token, limitedToken]) {
+      expect(log.text()).not.toContain(secret);
+      for (const part of secret.split('.')) expect(log.text()).not.toContain(part);
+    }
   }, 90_000);
+
+  it('runs only the token-less cases, and passes, when no secret is configured', async () => {
+    const log = recordingLog();
+    const response = await createReleaseHook(settingsFor(server.url), { runMatrix, log: log.log })(hookEvent(), contextWith(120_000));
+    expect(response).toEqual({ hookStatus: 'SUCCEEDED' });
+    expect(log.verdict().skipped.length).toBe(MATRIX.filter((c) => c.requires?.length).length);
+    expect(log.verdict().passed).toBe(MATRIX.filter((c) => !c.requires?.length).length);
+  }, 60_000);
 });
 
 describe('against the deliberately broken servers', () => {

@@ -119,3 +119,28 @@ describe('runCli', () => {
     expect(output.errors.join('\n')).toContain('nothing to roll back to');
   });
 });
+
+describe('runCli on a blue/green stack', () => {
+  it('deploys by following ECS, reading the hook\'s verdict through the CloudWatch Logs client for the chosen region', async () => {
+    const { blueGreenStackResponse, deployment, failedVerdict, FAST_FOLLOW, logsWith, mockDeployments } = await import('./blue-green-support.js');
+    const c = clients();
+    c.cfnMock.on(DescribeStacksCommand).resolves(blueGreenStackResponse());
+    mockServices(c.ecsMock, service(11));
+    mockDeployments(c.ecsMock, deployment('ROLLBACK_SUCCESSFUL', 'TEST_TRAFFIC_SHIFT'));
+    const logs = logsWith(failedVerdict());
+    const logRegions: (string | undefined)[] = [];
+    const gate = scriptedGate(passing());
+    const { d, output } = deps(c, gate);
+    const code = await runCli(['deploy', '--region', 'eu-west-1'], {
+      ...d,
+      logs: (region) => { logRegions.push(region); return logs.logs; },
+      follow: FAST_FOLLOW,
+    });
+    expect(code).toBe(1);
+    expect(logRegions).toEqual(['eu-west-1']);
+    // ECS ran the matrix through the hook; the post-deploy gate never runs.
+    expect(gate.urls).toEqual([]);
+    expect(output.errors).toContain('  ✗ [no-auth] GET /sse/: expected 401 with a Bearer challenge; got 200 text/event-stream -- status 200, want 401');
+    expect(output.errors.at(-1)).toBe('Result: ROLLED BACK to neonpanel-mcp-gateway:11');
+  });
+});

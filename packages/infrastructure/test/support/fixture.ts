@@ -33,6 +33,7 @@ export const FIXTURE_CONTEXT = {
   logRetentionDays: 90,
   bakeTimeMinutes: '15',
   releaseHookTokenSecretArn: FIXTURE_GATE_SECRET_ARN,
+  releaseHookScopeProbeTool: 'neonpanel_import_pdf',
 };
 
 export function cdkJsonContext(): Record<string, unknown> {
