@@ -9,7 +9,7 @@
  */
 import { GATE_STAGE, parseHookEvent, previousAttempts, type HookEvent, type HookResponse } from './contract.js';
 import type { GateTokens, MatrixRunner } from './matrix.js';
-import { decide, failure, type MatrixOutcome, type VerdictRecord } from './verdict.js';
+import { decide, failure, VERDICT_EVENT, type MatrixOutcome, type VerdictRecord } from './verdict.js';
 
 export interface ReleaseHookSettings {
   /** The URL the matrix runs against: the public URL; the test rule routes this function's requests to green. */
@@ -75,7 +75,7 @@ export function createReleaseHook(settings: ReleaseHookSettings, deps: ReleaseHo
 
     const parsed = parseHookEvent(rawEvent);
     if (typeof parsed === 'string') {
-      deps.log(JSON.stringify({ event: 'release-gate-verdict', hookStatus: 'FAILED', reason: `unusable lifecycle event: ${parsed}` }));
+      deps.log(JSON.stringify({ event: VERDICT_EVENT, hookStatus: 'FAILED', reason: `unusable lifecycle event: ${parsed}` }));
       return { hookStatus: 'FAILED' };
     }
     const event: HookEvent = parsed;
