@@ -33,8 +33,8 @@ afterAll(async () => {
   await stack.close();
 });
 
-function textOf(result: { content?: unknown }): string {
-  return ((result.content ?? []) as Array<{ type: string; text?: string }>).map((c) => c.text ?? '').join('\n');
+function textOf(result: Record<string, unknown>): string {
+  return ((result['content'] ?? []) as Array<{ type: string; text?: string }>).map((c) => c.text ?? '').join('\n');
 }
 
 async function call(name: string, args: Record<string, unknown>): Promise<any> {
