@@ -211,16 +211,59 @@ describe('documents', () => {
   });
 });
 
+/** Every create tool: minimal valid arguments, a dated-before-the-lock variant, and one bad reference (with the field NeonPanel names). */
+const CREATES: Array<{ tool: string; op: string; args: Record<string, unknown>; locked?: Record<string, unknown>; invalid?: [Record<string, unknown>, string] }> = [
+  { tool: 'neonpanel_inventory_order_create', op: 'inventoryOrders.create', args: { ref_number: 'PO-R', date_manufacturing_completed: '2025-05-01', lines: [{ item: 'AOG-001-US', quantity: 1, price: 1 }] },
+    locked: { date_manufacturing_completed: '2024-06-01' }, invalid: [{ warehouse_id: 999_999 }, 'warehouse_id'] },
+  { tool: 'neonpanel_bill_create', op: 'bills.create', args: { ref_number: 'BILL-R', date: '2025-05-01', lines: [{ service: 'Customs Duty', quantity: 1, rate: 1 }] },
+    locked: { date: '2024-06-01' }, invalid: [{ lines: [{ service: 999_999, quantity: 1, rate: 1 }] }, 'details.0.service_id'] },
+  { tool: 'neonpanel_invoice_create', op: 'invoices.create', args: { ref_number: 'INV-R', transaction_date: '2025-05-01', lines: [{ service: 'Product Sales', quantity: 1, amount: 5 }] },
+    locked: { transaction_date: '2024-06-01' }, invalid: [{ sales_channel_id: 99 }, 'sales_channel_id'] },
+  { tool: 'neonpanel_shipment_create', op: 'shipments.create', args: { ref_number: 'SHP-R', date_shipment_sent: '2025-05-01', lines: [{ item: 'AOG-001-US', quantity_shipped: 1, quantity_received: 1 }] },
+    locked: { date_shipment_sent: '2024-06-01' }, invalid: [{ origin_warehouse_id: 999_999 }, 'origin_warehouse_id'] },
+  { tool: 'neonpanel_assembly_order_create', op: 'assemblyOrders.create', args: { ref_number: 'AO-R', date_order_assembled: '2025-05-01', lines: [{ assembly_id: 171, quantity: 1 }] },
+    locked: { date_order_assembled: '2024-06-01' }, invalid: [{ lines: [{ assembly_id: 999, quantity: 1 }] }, 'items.0.assembly_id'] },
+  { tool: 'neonpanel_adjustment_create', op: 'adjustments.create', args: { ref_number: 'ADJ-R', date: '2025-05-01', lines: [{ item: 'AOG-001-US', service: 'Inventory Write-off', quantity: 1, rate: 1 }] },
+    locked: { date: '2024-06-01' }, invalid: [{ reason: 'Stolen' }, 'reason'] },
+  { tool: 'neonpanel_inventory_item_create', op: 'createInventoryItem', args: { product_id: 101, country_code: 'CA' }, invalid: [{ product_id: 999_999 }, 'product_id'] },
+  { tool: 'neonpanel_product_create', op: 'createProduct', args: {} },
+];
+
+describe('every create tool', () => {
+  it.each(CREATES.map((c) => [c.tool, c] as const))('%s: a replay with the same idempotency_key returns the first result and creates nothing more', async (tool, c) => {
+    const args = { company: acme.uuid, ...c.args, idempotency_key: `replay-${tool}` };
+    const before = requestsFor(c.op).length;
+    const first = await call(tool, args);
+    const second = await call(tool, args);
+    expect(second).toEqual(first);
+    expect(requestsFor(c.op).length).toBe(before + 1);
+  });
+
+  it.each(CREATES.filter((c) => c.locked).map((c) => [c.tool, c] as const))('%s: a date before the Entry Locked Date is refused, naming the rule', async (tool, c) => {
+    const text = await callError(tool, { company: acme.uuid, ...c.args, ...c.locked, idempotency_key: `locked-${tool}` });
+    expect(text).toMatch(/Entry Locked Date rule/);
+    expect(text).toContain(LOCKED);
+  });
+
+  it.each(CREATES.filter((c) => c.invalid).map((c) => [c.tool, c] as const))('%s: a 422 lists the field NeonPanel refused', async (tool, c) => {
+    const [bad, field] = c.invalid!;
+    const text = await callError(tool, { company: acme.uuid, ...c.args, ...bad, idempotency_key: `invalid-${tool}` });
+    expect(text).toMatch(/^NeonPanel rejected the request: /);
+    expect(text).toContain(field);
+  });
+});
+
 describe('inventory writes, products, listings', () => {
   it('creates, changes and deletes an inventory item; the delete names it', async () => {
     const products = await call('neonpanel_products_search', { company: acme.uuid, search: 'AOG-002' });
     expect(products.products.length).toBeGreaterThan(0);
     const productId = products.products[0].id;
     const args = { company: acme.uuid, product_id: productId, country_code: 'MX', fnsku: 'X00TESTMX1', idempotency_key: 'item-create-0001' };
+    const before = requestsFor('createInventoryItem').length;
     const created = await call('neonpanel_inventory_item_create', args);
     expect(created.item).toMatchObject({ country_code: 'MX', fnsku: 'X00TESTMX1' });
     expect((await call('neonpanel_inventory_item_create', args)).item.id).toBe(created.item.id);
-    expect(requestsFor('createInventoryItem')).toHaveLength(1);
+    expect(requestsFor('createInventoryItem')).toHaveLength(before + 1);
 
     const updated = await call('neonpanel_inventory_item_update', { company: acme.uuid, item: created.item.id, variation: 'Olive', restock: { lead_time_days: 60 } });
     expect(updated.item).toMatchObject({ variation: 'Olive', restock_data: expect.objectContaining({ lead_time_days: 60 }) });
