@@ -42,8 +42,9 @@ export interface ToolDefinition<Input extends z.ZodObject = z.ZodObject, Output 
   /** The group MCP_TOOLSETS selects it by. */
   toolset: Toolset;
   /**
-   * The NeonPanel operationIds (from the contract) this tool may call. Data, so a test can
-   * prove every business operation of the contract is reachable through some tool.
+   * The NeonPanel operationIds (from the contract) this tool calls, besides the shared lookups
+   * that resolve names to ids (companies, items, warehouses, vendors, services). Data, so a
+   * test can prove every business operation of the contract is reachable through some tool.
    */
   operations: readonly string[];
   input: Input;
