@@ -51,9 +51,9 @@ const service = z.union([z.number().int().positive(), z.string().trim().min(1).m
   .describe('The service: its id or name (neonpanel_services_list), e.g. "Freight Forwarding".');
 const paymentTermId = z.number().int().positive().nullable().optional()
   .describe("Payment term id (neonpanel_payment_terms_list); it generates the payment requests. The vendor's default when omitted.");
-const refNumber = (required: boolean) => (required
-  ? z.string().trim().min(1).max(255).describe('Reference number. Cannot be changed later.')
-  : z.string().trim().min(1).max(255).optional().describe('Reference number (PO number). Cannot be changed later.'));
+const refNumber = (required: boolean, what = 'Reference number') => (required
+  ? z.string().trim().min(1).max(255).describe(`${what}. Cannot be changed later.`)
+  : z.string().trim().min(1).max(255).optional().describe(`${what}. Cannot be changed later.`));
 
 export interface KindSpec {
   type: DocumentType;
@@ -69,6 +69,8 @@ export interface KindSpec {
   /** One line of `lines`. */
   line: z.ZodObject;
   linesMeaning: string;
+  /** How the write tools' arguments name things, for their descriptions. */
+  naming: string;
   /** Tool arguments → NeonPanel payload (resolving names to ids). */
   toPayload(args: Json, ctx: ToolContext, companyUuid: string): Promise<Json>;
   list(api: NeonPanelApi, companyUuid: string, query: Json): Promise<{ current_page?: number; per_page?: number; last_page?: number; data?: Json[] }>;
@@ -102,7 +104,7 @@ export const KINDS: Record<DocumentType, KindSpec> = {
     filters: { vendor: true, warehouse: true },
     dateMeaning: 'the date goods were received',
     header: {
-      ref_number: refNumber(false),
+      ref_number: refNumber(false, 'Purchase order number'),
       name,
       date_order_placed: date('Date the order was placed'),
       date_manufacturing_completed: date('Date manufacturing completed / goods received'),
@@ -118,6 +120,7 @@ export const KINDS: Record<DocumentType, KindSpec> = {
       price: z.number().min(0).describe('Unit price in the order currency.'),
     }),
     linesMeaning: 'the items ordered',
+    naming: 'Name each item by id or SKU, and the vendor by id or name.',
     async toPayload(args, ctx, companyUuid) {
       const details = await mapLines(args, async (l) => ({ inventory_id: await itemId(ctx, companyUuid, l['item']), quantity: l['quantity'], price: l['price'] }));
       return {
@@ -138,7 +141,7 @@ export const KINDS: Record<DocumentType, KindSpec> = {
     filters: { vendor: true, warehouse: false },
     dateMeaning: 'the bill date',
     header: {
-      ref_number: refNumber(false),
+      ref_number: refNumber(false, "The vendor's bill number"),
       name,
       date: date('Bill date'),
       market,
@@ -156,6 +159,7 @@ export const KINDS: Record<DocumentType, KindSpec> = {
       rate: z.number().describe('Unit rate in the bill currency.'),
     }),
     linesMeaning: 'the services billed',
+    naming: 'Name the vendor and each service by id or name.',
     async toPayload(args, ctx, companyUuid) {
       const details = await mapLines(args, async (l) => ({ service_id: await resolveServiceId(ctx, companyUuid, l['service'] as string | number), quantity: l['quantity'], rate: l['rate'] }));
       const linked = args['linked_documents'] as Array<{ type: DocumentType; id: number }> | null | undefined;
@@ -194,6 +198,7 @@ export const KINDS: Record<DocumentType, KindSpec> = {
       amount: z.number().describe('Line total (not a unit price); the invoice total is the sum of these.'),
     }),
     linesMeaning: 'the lines sold',
+    naming: 'Name each service by id or name, and items by id or SKU.',
     async toPayload(args, ctx, companyUuid) {
       const details = await mapLines(args, async (l) => ({
         service_id: await resolveServiceId(ctx, companyUuid, l['service'] as string | number),
@@ -232,6 +237,7 @@ export const KINDS: Record<DocumentType, KindSpec> = {
       quantity_received: z.number().int().min(1),
     }),
     linesMeaning: 'the items shipped',
+    naming: 'Name each item by id or SKU, and warehouses by id.',
     async toPayload(args, ctx, companyUuid) {
       const items = await mapLines(args, async (l) => ({ origin_inventory_id: await itemId(ctx, companyUuid, l['item']), quantity_shipped: l['quantity_shipped'], quantity_received: l['quantity_received'] }));
       return {
@@ -262,6 +268,7 @@ export const KINDS: Record<DocumentType, KindSpec> = {
       quantity: z.number().int().min(1).describe('Units to assemble.'),
     }),
     linesMeaning: 'the assemblies built',
+    naming: 'Name assemblies and the warehouse by id.',
     async toPayload(args) {
       const items = (args['lines'] as Json[] | undefined)?.map((l) => ({ assembly_id: l['assembly_id'], quantity: l['quantity'] }));
       return { ...pass(args, ['ref_number', 'name', 'date_order_assembled', 'market', 'warehouse_id']), ...(items ? { items } : {}) };
@@ -293,6 +300,7 @@ export const KINDS: Record<DocumentType, KindSpec> = {
       rate: z.number().describe('Unit cost; the line amount is quantity × rate.'),
     }),
     linesMeaning: 'the items adjusted',
+    naming: 'Name each item by id or SKU, and each service by id or name.',
     async toPayload(args, ctx, companyUuid) {
       const details = await mapLines(args, async (l) => ({
         inventory_id: await itemId(ctx, companyUuid, l['item']),

@@ -113,8 +113,7 @@ function createTool(kind: KindSpec): ToolDefinition {
     name: `neonpanel_${kind.type}_create`,
     title: `Create ${article(kind.label)} ${kind.label}`,
     description:
-      `Use to create ${article(kind.label)} ${kind.label} in NeonPanel. ` +
-      'Items may be named by id or SKU, vendors and services by id or name. Returns the created document with its lines. ' +
+      `Use to create ${article(kind.label)} ${kind.label} in NeonPanel, with ${kind.linesMeaning}. ${kind.naming} Returns the created document with its lines. ` +
       "Refused when dated before the company's Entry Locked Date. Retrying with the same idempotency_key returns the first result instead of creating twice.",
     scope: 'write:documents',
     toolset: 'documents',
@@ -146,7 +145,7 @@ function updateTool(kind: KindSpec): ToolDefinition {
     name: `neonpanel_${kind.type}_update`,
     title: `Update ${article(kind.label)} ${kind.label}`,
     description:
-      `Use to change an existing ${kind.label}. Replaces only the header fields you pass (null clears a field); \`lines\`, when passed, replaces every existing line. ` +
+      `Use to change an existing ${kind.label}. Replaces only the header fields you pass (null clears a field); \`lines\`, when passed, replaces every existing line. ${kind.naming} ` +
       "The reference number cannot be changed. Refused when the document is, or would be, dated before the company's Entry Locked Date. Returns the document as saved.",
     scope: 'write:documents',
     toolset: 'documents',
