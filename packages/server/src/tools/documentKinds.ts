@@ -55,6 +55,9 @@ const refNumber = (required: boolean, what = 'Reference number') => (required
   ? z.string().trim().min(1).max(255).describe(`${what}. Cannot be changed later.`)
   : z.string().trim().min(1).max(255).optional().describe(`${what}. Cannot be changed later.`));
 
+/** A list answer, as every document list operation shapes it (pagination next to `data`). */
+export interface ListAnswer { current_page?: number; per_page?: number; last_page?: number; data?: Json[] }
+
 export interface KindSpec {
   type: DocumentType;
   label: string;
@@ -73,7 +76,7 @@ export interface KindSpec {
   naming: string;
   /** Tool arguments → NeonPanel payload (resolving names to ids). */
   toPayload(args: Json, ctx: ToolContext, companyUuid: string): Promise<Json>;
-  list(api: NeonPanelApi, companyUuid: string, query: Json): Promise<{ current_page?: number; per_page?: number; last_page?: number; data?: Json[] }>;
+  list(api: NeonPanelApi, companyUuid: string, query: Json): Promise<ListAnswer>;
   read(api: NeonPanelApi, companyUuid: string, id: number): Promise<Json>;
   create(api: NeonPanelApi, companyUuid: string, payload: Json): Promise<Json>;
   update(api: NeonPanelApi, companyUuid: string, id: number, payload: Json): Promise<Json>;
@@ -129,7 +132,7 @@ export const KINDS: Record<DocumentType, KindSpec> = {
         ...(details ? { details } : {}),
       };
     },
-    list: async (api, c, query) => dataOf(await api.GET('/api/v1/companies/{companyUuid}/inventory-orders', { params: { path: path(c), query } })) as never,
+    list: async (api, c, query) => dataOf(await api.GET('/api/v1/companies/{companyUuid}/inventory-orders', { params: { path: path(c), query } })) as ListAnswer,
     read: async (api, c, id) => dataOf(await api.GET('/api/v1/companies/{companyUuid}/inventory-orders/{orderId}', { params: { path: { ...path(c), orderId: id } } })) as Json,
     create: async (api, c, body) => dataOf(await api.POST('/api/v1/companies/{companyUuid}/inventory-orders', { params: { path: path(c) }, body: body as Schemas['InventoryOrderPayload'] })) as Json,
     update: async (api, c, id, body) => dataOf(await api.PUT('/api/v1/companies/{companyUuid}/inventory-orders/{orderId}', { params: { path: { ...path(c), orderId: id } }, body: body as Schemas['InventoryOrderPayload'] })) as Json,
@@ -170,7 +173,7 @@ export const KINDS: Record<DocumentType, KindSpec> = {
         ...(details ? { details } : {}),
       };
     },
-    list: async (api, c, query) => dataOf(await api.GET('/api/v1/companies/{companyUuid}/bills', { params: { path: path(c), query } })) as never,
+    list: async (api, c, query) => dataOf(await api.GET('/api/v1/companies/{companyUuid}/bills', { params: { path: path(c), query } })) as ListAnswer,
     read: async (api, c, id) => dataOf(await api.GET('/api/v1/companies/{companyUuid}/bills/{billId}', { params: { path: { ...path(c), billId: id } } })) as Json,
     create: async (api, c, body) => dataOf(await api.POST('/api/v1/companies/{companyUuid}/bills', { params: { path: path(c) }, body: body as Schemas['BillPayload'] })) as Json,
     update: async (api, c, id, body) => dataOf(await api.PUT('/api/v1/companies/{companyUuid}/bills/{billId}', { params: { path: { ...path(c), billId: id } }, body: body as Schemas['BillPayload'] })) as Json,
@@ -208,7 +211,7 @@ export const KINDS: Record<DocumentType, KindSpec> = {
       }));
       return { ...pass(args, ['ref_number', 'name', 'transaction_date', 'market', 'currency', 'warehouse_id', 'customer_id', 'sales_channel_id']), ...(details ? { details } : {}) };
     },
-    list: async (api, c, query) => dataOf(await api.GET('/api/v1/companies/{companyUuid}/invoices', { params: { path: path(c), query } })) as never,
+    list: async (api, c, query) => dataOf(await api.GET('/api/v1/companies/{companyUuid}/invoices', { params: { path: path(c), query } })) as ListAnswer,
     read: async (api, c, id) => dataOf(await api.GET('/api/v1/companies/{companyUuid}/invoices/{invoiceId}', { params: { path: { ...path(c), invoiceId: id } } })) as Json,
     create: async (api, c, body) => dataOf(await api.POST('/api/v1/companies/{companyUuid}/invoices', { params: { path: path(c) }, body: body as Schemas['InvoicePayload'] })) as Json,
     update: async (api, c, id, body) => dataOf(await api.PUT('/api/v1/companies/{companyUuid}/invoices/{invoiceId}', { params: { path: { ...path(c), invoiceId: id } }, body: body as Schemas['InvoicePayload'] })) as Json,
@@ -245,7 +248,7 @@ export const KINDS: Record<DocumentType, KindSpec> = {
         ...(items ? { items } : {}),
       };
     },
-    list: async (api, c, query) => dataOf(await api.GET('/api/v1/companies/{companyUuid}/shipments', { params: { path: path(c), query } })) as never,
+    list: async (api, c, query) => dataOf(await api.GET('/api/v1/companies/{companyUuid}/shipments', { params: { path: path(c), query } })) as ListAnswer,
     read: async (api, c, id) => dataOf(await api.GET('/api/v1/companies/{companyUuid}/shipments/{shipmentId}', { params: { path: { ...path(c), shipmentId: id } } })) as Json,
     create: async (api, c, body) => dataOf(await api.POST('/api/v1/companies/{companyUuid}/shipments', { params: { path: path(c) }, body: body as Schemas['ShipmentPayload'] })) as Json,
     update: async (api, c, id, body) => dataOf(await api.PUT('/api/v1/companies/{companyUuid}/shipments/{shipmentId}', { params: { path: { ...path(c), shipmentId: id } }, body: body as Schemas['ShipmentPayload'] })) as Json,
@@ -273,7 +276,7 @@ export const KINDS: Record<DocumentType, KindSpec> = {
       const items = (args['lines'] as Json[] | undefined)?.map((l) => ({ assembly_id: l['assembly_id'], quantity: l['quantity'] }));
       return { ...pass(args, ['ref_number', 'name', 'date_order_assembled', 'market', 'warehouse_id']), ...(items ? { items } : {}) };
     },
-    list: async (api, c, query) => dataOf(await api.GET('/api/v1/companies/{companyUuid}/assembly-orders', { params: { path: path(c), query } })) as never,
+    list: async (api, c, query) => dataOf(await api.GET('/api/v1/companies/{companyUuid}/assembly-orders', { params: { path: path(c), query } })) as ListAnswer,
     read: async (api, c, id) => dataOf(await api.GET('/api/v1/companies/{companyUuid}/assembly-orders/{orderId}', { params: { path: { ...path(c), orderId: id } } })) as Json,
     create: async (api, c, body) => dataOf(await api.POST('/api/v1/companies/{companyUuid}/assembly-orders', { params: { path: path(c) }, body: body as Schemas['AssemblyOrderPayload'] })) as Json,
     update: async (api, c, id, body) => dataOf(await api.PUT('/api/v1/companies/{companyUuid}/assembly-orders/{orderId}', { params: { path: { ...path(c), orderId: id } }, body: body as Schemas['AssemblyOrderPayload'] })) as Json,
@@ -310,7 +313,7 @@ export const KINDS: Record<DocumentType, KindSpec> = {
       }));
       return { ...pass(args, ['ref_number', 'name', 'date', 'market', 'currency', 'reason', 'warehouse_id']), ...(details ? { details } : {}) };
     },
-    list: async (api, c, query) => dataOf(await api.GET('/api/v1/companies/{companyUuid}/adjustments', { params: { path: path(c), query } })) as never,
+    list: async (api, c, query) => dataOf(await api.GET('/api/v1/companies/{companyUuid}/adjustments', { params: { path: path(c), query } })) as ListAnswer,
     read: async (api, c, id) => dataOf(await api.GET('/api/v1/companies/{companyUuid}/adjustments/{adjustmentId}', { params: { path: { ...path(c), adjustmentId: id } } })) as Json,
     create: async (api, c, body) => dataOf(await api.POST('/api/v1/companies/{companyUuid}/adjustments', { params: { path: path(c) }, body: body as Schemas['AdjustmentPayload'] })) as Json,
     update: async (api, c, id, body) => dataOf(await api.PUT('/api/v1/companies/{companyUuid}/adjustments/{adjustmentId}', { params: { path: { ...path(c), adjustmentId: id } }, body: body as Schemas['AdjustmentPayload'] })) as Json,

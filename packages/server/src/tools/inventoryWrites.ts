@@ -105,7 +105,10 @@ export const inventoryItemUpdate: ToolDefinition<typeof updateInput, typeof item
 };
 
 const deleteInput = z.object({ company: companyArg, item: itemArg });
-const deletedOutput = z.object({ company: companyRef, deleted: z.looseObject({ item_id: z.number().int(), sku: z.string().optional(), name: z.string().optional() }) });
+const deletedOutput = z.object({
+  company: companyRef,
+  deleted: z.looseObject({ item_id: z.number().int(), sku: z.string().optional(), product_sku: z.string().optional(), name: z.string().optional(), country_code: z.string().optional() }),
+});
 
 export const inventoryItemDelete: ToolDefinition<typeof deleteInput, typeof deletedOutput> = {
   name: 'neonpanel_inventory_item_delete',
@@ -124,12 +127,12 @@ export const inventoryItemDelete: ToolDefinition<typeof deleteInput, typeof dele
     // Read it first, so the result names what was deleted (the delete answers 204 with no body).
     const item = dataOf(await api.GET('/api/v1/companies/{companyUuid}/inventory-items/{inventoryId}', { params: { path: { companyUuid: c.uuid, inventoryId: ref.id } } }));
     await api.DELETE('/api/v1/companies/{companyUuid}/inventory-items/{inventoryId}', { params: { path: { companyUuid: c.uuid, inventoryId: ref.id } } });
-    const sku = ref.sku ?? (item.product?.sku && item.country_code ? `${item.product.sku}` : undefined);
-    const name = ref.name ?? item.product?.name;
-    return structuredResult(
-      { company: { uuid: c.uuid, name: c.name }, deleted: { item_id: ref.id, ...(sku ? { sku } : {}), ...(name ? { name } : {}) } },
-      `Deleted inventory item ${ref.id}${sku ? ` (${sku}${name ? `, ${name}` : ''})` : ''}.`,
-    );
+    // The item's own SKU is known when the caller named it by SKU; its product's SKU always is.
+    const deleted = Object.fromEntries(Object.entries({
+      item_id: ref.id, sku: ref.sku, product_sku: item.product?.sku, name: ref.name ?? item.product?.name, country_code: item.country_code,
+    }).filter(([, v]) => v !== undefined && v !== '')) as { item_id: number; sku?: string; product_sku?: string; name?: string; country_code?: string };
+    const label = [deleted.sku ?? deleted.product_sku, deleted.name, deleted.country_code].filter(Boolean).join(', ');
+    return structuredResult({ company: { uuid: c.uuid, name: c.name }, deleted }, `Deleted inventory item ${ref.id}${label ? ` (${label})` : ''}.`);
   },
 };
 

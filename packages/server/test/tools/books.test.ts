@@ -271,7 +271,7 @@ describe('inventory writes, products, listings', () => {
     expect(read.item.restock_data.lead_time_days).toBe(60);
 
     const deleted = await call('neonpanel_inventory_item_delete', { company: acme.uuid, item: created.item.id });
-    expect(deleted.deleted).toMatchObject({ item_id: created.item.id, name: expect.any(String) });
+    expect(deleted.deleted).toEqual({ item_id: created.item.id, product_sku: created.item.product.sku, name: created.item.product.name, country_code: 'MX' });
     expect(await callError('neonpanel_inventory_item_get', { company: acme.uuid, item: created.item.id })).toMatch(/not found/);
   });
 

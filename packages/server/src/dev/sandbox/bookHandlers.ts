@@ -225,13 +225,17 @@ function checkReferences(data: CompanyData, books: CompanyBooks, kind: DocumentK
   if (Object.keys(errors).length > 0) throw new HttpFailure(422, { message: 'The given data was invalid.', errors });
 }
 
+/** Header fields and lines of a payload; `null` lines clear them, absent lines leave them. */
 function payloadFields(kind: DocumentKind, f: Fields, creating: boolean): { fields: Fields; lines: Fields[] | undefined } {
   const { details: _d, items: _i, ...fields } = f;
   if (!creating) delete fields['ref_number']; // accepted on create only; ignored on update
-  let lines = f[LINES_FIELD[kind]] as Fields[] | null | undefined;
-  // Inventory order lines naming another company's item are silently skipped, as the contract says.
+  const lines = f[LINES_FIELD[kind]] as Fields[] | null | undefined;
   return { fields, lines: lines === null ? [] : lines };
 }
+
+/** Inventory order lines naming another company's item are silently skipped, as the contract says. */
+const keptLines = (data: CompanyData, kind: DocumentKind, lines: Fields[]) =>
+  lines.filter((l) => kind !== 'InventoryOrder' || data.items.some((i) => i.id === l['inventory_id']));
 
 // ---- documents ------------------------------------------------------------------------------
 
@@ -317,7 +321,7 @@ function createHandler(route: DocumentRoute): Handler {
       id: books.nextId(),
       kind: route.kind,
       fields: { currency: data.company.currency, ...fields },
-      lines: (lines ?? []).filter((l) => route.kind !== 'InventoryOrder' || data.items.some((i) => i.id === l['inventory_id'])),
+      lines: keptLines(data, route.kind, lines ?? []),
       source: route.kind === 'Invoice' ? 'manual' : 'Manual',
       projectUuid: null,
     };
@@ -342,9 +346,7 @@ function updateHandler(route: DocumentRoute): Handler {
     checkReferences(data, books, route.kind, f);
     const { fields, lines } = payloadFields(route.kind, f, false);
     Object.assign(doc.fields, fields);
-    if (lines !== undefined) {
-      doc.lines = lines.filter((l) => route.kind !== 'InventoryOrder' || data.items.some((i) => i.id === l['inventory_id']));
-    }
+    if (lines !== undefined) doc.lines = keptLines(data, route.kind, lines);
     if ((route.kind === 'InventoryOrder' || route.kind === 'Bill') && (lines !== undefined || 'payment_term_id' in f || 'vendor_id' in f || dateField in f)) {
       schedulePayments(books, doc);
     }
