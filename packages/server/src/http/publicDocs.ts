@@ -48,6 +48,9 @@ export function capabilitiesDocument(options: PublicDocsOptions): Record<string,
     version: VERSION,
     protocolVersions: SUPPORTED_PROTOCOL_VERSIONS,
     sessionMode: options.sessionMode,
+    // What this deployment publishes (MCP_TOOLSETS, MCP_READ_ONLY), as the registry holds it.
+    toolsets: [...new Set(options.registry.tools.map((t) => t.toolset))],
+    writes: options.registry.tools.some((t) => !t.readOnly),
     transports: {
       streamableHttp: `${base}/mcp`,
       sse: `${base}/sse`,
@@ -176,9 +179,9 @@ export function aiPluginManifest(options: PublicDocsOptions, endpoints: OAuthEnd
     schema_version: 'v1',
     name_for_human: 'NeonPanel',
     name_for_model: 'neonpanel',
-    description_for_human: 'Inventory, warehouses, COGS, landed cost, revenue and reports from your NeonPanel account.',
+    description_for_human: 'Inventory, warehouses, costs, revenue, reports, orders, bills, invoices and payments from your NeonPanel account.',
     description_for_model:
-      'Reads a NeonPanel account: companies, inventory items, warehouses and balances, COGS, landed cost, revenue and analytics, reports; imports documents. Call /mcp/tools/call with a tool name and arguments.',
+      'Works with a NeonPanel account: companies, inventory items, warehouses and balances, COGS, landed cost, revenue and analytics, reports, accounting documents, payments, products and reference data, forecasting settings, and document import. Which tools a deployment offers depends on its toolsets. Call /mcp/tools/call with a tool name and arguments.',
     auth: {
       type: 'oauth',
       client_url: endpoints.authorizationUrl,

@@ -61,7 +61,9 @@ describe('selection (every surface of a running server)', () => {
     const client = new Client({ name: 'toolsets-test', version: '1.0.0' });
     await client.connect(new StreamableHTTPClientTransport(new URL(`${server.base}/mcp`), { requestInit: { headers: { Authorization: `Bearer ${token}` } } }));
     const listed = (await client.listTools()).tools.map((t) => t.name);
-    const capabilities = await (await fetch(`${server.base}/mcp/capabilities`)).json() as { tools: Array<{ name: string }> };
+    const capabilities = await (await fetch(`${server.base}/mcp/capabilities`)).json() as { tools: Array<{ name: string; toolset: string }>; toolsets: string[]; writes: boolean };
+    expect(capabilities.toolsets).toEqual([...new Set(capabilities.tools.map((t) => t.toolset))]);
+    expect(capabilities.writes).toBe(env['MCP_READ_ONLY'] !== 'true');
     const openapi = await (await fetch(`${server.base}/openapi.json`)).json() as any;
     const mapping = Object.keys(openapi.paths['/mcp/tools/call'].post.requestBody.content['application/json'].schema.discriminator.mapping);
     // The three published lists are the same list.
