@@ -100,6 +100,25 @@ describe('documents', () => {
     expect(bill.query).toMatchObject({ vendors: expect.anything() });
   });
 
+  it('a list longer than one page says so, and following its advice reaches the rest', async () => {
+    const ours = async (args: Record<string, unknown>) => (await call('neonpanel_documents_list', { company: DEMO_COMPANIES[1]!.uuid, type: 'adjustment', ...args }));
+    for (let day = 1; day <= 17; day++) {
+      await call('neonpanel_adjustment_create', {
+        company: DEMO_COMPANIES[1]!.uuid, ref_number: `ADJ-PAGE-${day}`, date: `2025-10-${String(day).padStart(2, '0')}`,
+        lines: [{ item: 2001, service: 'Inventory Write-off', quantity: 1, rate: 1 }], idempotency_key: `page-adjustment-${day}`,
+      });
+    }
+    const first = await ours({ search: 'ADJ-PAGE' });
+    expect(first.pagination).toMatchObject({ page: 1, has_more: true });
+    expect(first.next).toMatch(/end_date to the day before the oldest date shown/);
+    const oldest = first.documents.at(-1).date as string;
+    const dayBefore = new Date(Date.parse(`${oldest}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    const rest = await ours({ search: 'ADJ-PAGE', end_date: dayBefore });
+    expect(rest.pagination.has_more).toBe(false);
+    const seen = new Set([...first.documents, ...rest.documents].map((d: { ref_number: string }) => d.ref_number));
+    expect(seen.size).toBe(17);
+  });
+
   it('refuses a filter the document type does not take, naming the types that do', async () => {
     expect(await callError('neonpanel_documents_list', { company: acme.uuid, type: 'invoice', vendor: 1 })).toMatch(/inventory_order, bill only/);
   });
