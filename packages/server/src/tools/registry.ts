@@ -1,7 +1,8 @@
 /**
- * The one list of tools. Schemas are converted to JSON Schema once, here, and every
- * consumer (MCP tools/list, the REST façade, /mcp/capabilities, the OpenAPI document)
- * reads the same published form.
+ * The one list of tools, narrowed to the deployment's toolsets (MCP_TOOLSETS, MCP_READ_ONLY)
+ * here and nowhere else. Schemas are converted to JSON Schema once, here, and every consumer
+ * (MCP tools/list, the REST façade, /mcp/capabilities, the OpenAPI document) reads the same
+ * published form, so they all follow the selection.
  */
 import { z } from 'zod';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
