@@ -12,7 +12,7 @@ import addFormats from 'ajv-formats';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { DEMO_COMPANIES } from '../../src/dev/demoUsers.js';
 import { DOCUMENT_TYPES } from '../../src/tools/documentKinds.js';
-import { startToolStack, type ToolStack } from './stack.js';
+import { BOB, startToolStack, type ToolStack } from './stack.js';
 import { BOOK_TOOL_NAMES } from './toolGroups.js';
 
 let stack: ToolStack;
@@ -327,6 +327,31 @@ describe('forecasting and permissions', () => {
     expect(where.companies.map((c: { uuid: string }) => c.uuid).sort()).toEqual([DEMO_COMPANIES[0]!.uuid, DEMO_COMPANIES[1]!.uuid].sort());
     const one = await call('neonpanel_companies_with_permission', { permission: 'import:documents', companies: [acme.name] });
     expect(one.companies.map((c: { uuid: string }) => c.uuid)).toEqual([acme.uuid]);
+  });
+});
+
+describe('other companies and users', () => {
+  it('serves every document type of a EUR company within the contract', async () => {
+    const borealis = DEMO_COMPANIES[1]!;
+    for (const type of DOCUMENT_TYPES) {
+      const list = await call('neonpanel_documents_list', { company: borealis.name, type });
+      const detail = await call('neonpanel_document_get', { company: borealis.uuid, type, id: list.documents[0].id });
+      expect(detail.document.lines.length).toBeGreaterThan(0);
+      if (detail.document.currency) expect(detail.document.currency).toBe('EUR');
+    }
+  });
+
+  it("bob (read-only demo user) reads his company's documents but may not write them", async () => {
+    const token = await stack.token(BOB, BOB.scopes);
+    const bobs = await stack.client(token);
+    const list = await bobs.callTool({ name: 'neonpanel_documents_list', arguments: { company: DEMO_COMPANIES[2]!.name, type: 'bill' } });
+    expect(list.isError).toBeFalsy();
+    expect((list.structuredContent as { documents: unknown[] }).documents.length).toBeGreaterThan(0);
+    const refused = await stack.rest(token, 'neonpanel_bill_create', { company: DEMO_COMPANIES[2]!.uuid, lines: [{ service: 1, quantity: 1, rate: 1 }], idempotency_key: 'bob-bill-00001' });
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('www-authenticate')).toContain('scope="write:documents"');
+    const foreign = await bobs.callTool({ name: 'neonpanel_documents_list', arguments: { company: acme.uuid, type: 'bill' } });
+    expect(textOf(foreign)).toMatch(/no access to this company/);
   });
 });
 
