@@ -73,6 +73,13 @@ export interface GatewayConfig {
   /** LOG_LEVEL. @default 'info' */
   logLevel: LogLevel;
   /**
+   * MCP_TOOLSETS: `default`, `all`, or toolset names (account, documents, payments, …). The
+   * server checks the names at start-up; here only their form. @default ['default'] (the server's default)
+   */
+  toolsets: string[];
+  /** MCP_READ_ONLY: publish no tool that writes. @default false */
+  readOnly: boolean;
+  /**
    * Further server variables (see packages/server/src/config.ts), e.g. UPSTREAM_AUTH.
    * Variables the stack owns and OAUTH_CLIENT_SECRET are refused here. @default {}
    */
@@ -151,6 +158,7 @@ export const STACK_OWNED_VARIABLES = [
   'NODE_ENV', 'PORT', 'HOST', 'PUBLIC_BASE_URL', 'NEONPANEL_API_BASE', 'OAUTH_ISSUER', 'OAUTH_JWKS_URI',
   'OAUTH_AUDIENCE', 'OAUTH_SCOPES', 'OAUTH_INTROSPECTION_URL', 'OAUTH_CLIENT_ID', 'OAUTH_CLIENT_SECRET',
   'TRUST_PROXY', 'SHUTDOWN_DRAIN_MS', 'ALB_IDLE_TIMEOUT_SECONDS', 'LOG_LEVEL', 'MCP_SESSION_MODE',
+  'MCP_TOOLSETS', 'MCP_READ_ONLY',
 ] as const;
 
 /** CloudWatch Logs accepts only these retention periods. */
@@ -294,6 +302,15 @@ export function resolveConfig(input: GatewayConfigInput, env: Record<string, str
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace'].includes(logLevel)) {
     throw new GatewayConfigError('logLevel', 'must be one of fatal, error, warn, info, debug, trace');
   }
+  const toolsets = [...(input.toolsets ?? ['default'])];
+  if (toolsets.length === 0 || !toolsets.every((t) => /^[a-z][a-z_-]*$/.test(t))) {
+    throw new GatewayConfigError('toolsets', 'must be default, all, or a list of toolset names');
+  }
+  if (toolsets.length > 1 && toolsets.some((t) => t === 'default' || t === 'all')) {
+    throw new GatewayConfigError('toolsets', 'default and all stand alone; do not mix them with names');
+  }
+  const readOnly = input.readOnly ?? false;
+  if (typeof readOnly !== 'boolean') throw new GatewayConfigError('readOnly', 'must be true or false');
   const cpuArchitecture = input.cpuArchitecture ?? 'X86_64';
   if (cpuArchitecture !== 'X86_64' && cpuArchitecture !== 'ARM64') throw new GatewayConfigError('cpuArchitecture', 'must be X86_64 or ARM64');
 
@@ -330,6 +347,8 @@ export function resolveConfig(input: GatewayConfigInput, env: Record<string, str
     oauthClientSecretArn: input.oauthClientSecretArn,
     sessionMode,
     logLevel,
+    toolsets,
+    readOnly,
     extraEnvironment,
     desiredCount,
     minTasks,

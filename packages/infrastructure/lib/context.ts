@@ -23,7 +23,7 @@ const NUMBER_KEYS = [
   'alarm5xxThreshold', 'alarmEvaluationPeriods', 'bakeTimeMinutes',
 ] as const satisfies readonly (keyof GatewayConfig)[];
 
-const LIST_KEYS = ['availabilityZones', 'oauthAudience', 'oauthScopes'] as const satisfies readonly (keyof GatewayConfig)[];
+const LIST_KEYS = ['availabilityZones', 'oauthAudience', 'oauthScopes', 'toolsets'] as const satisfies readonly (keyof GatewayConfig)[];
 
 function asNumber(key: string, value: unknown): number {
   const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
@@ -69,6 +69,13 @@ export function configInputFromContext(read: Reader, env: Record<string, string 
   for (const key of LIST_KEYS) {
     const value = read(key);
     if (value !== undefined && value !== null) input[key] = asList(key, value);
+  }
+  const readOnly = read('readOnly');
+  if (readOnly !== undefined && readOnly !== null && readOnly !== '') {
+    if (readOnly !== true && readOnly !== false && readOnly !== 'true' && readOnly !== 'false') {
+      throw new GatewayConfigError('readOnly', `must be true or false, got ${JSON.stringify(readOnly)}`);
+    }
+    input['readOnly'] = readOnly === true || readOnly === 'true';
   }
   const extra = read('extraEnvironment');
   if (extra !== undefined && extra !== null) input['extraEnvironment'] = asStringRecord('extraEnvironment', extra);

@@ -25,6 +25,9 @@ export function containerEnvironment(config: GatewayConfig): Record<string, stri
   if (config.oauthScopes.length > 0) env['OAUTH_SCOPES'] = config.oauthScopes.join(' ');
   if (config.oauthIntrospectionUrl) env['OAUTH_INTROSPECTION_URL'] = config.oauthIntrospectionUrl;
   if (config.oauthClientId) env['OAUTH_CLIENT_ID'] = config.oauthClientId;
+  // Only when they differ from the server's own defaults, so a default stack's environment is unchanged.
+  if (config.toolsets.join(',') !== 'default') env['MCP_TOOLSETS'] = config.toolsets.join(',');
+  if (config.readOnly) env['MCP_READ_ONLY'] = 'true';
   return { ...config.extraEnvironment, ...env };
 }
 

@@ -16,7 +16,33 @@ export const DEFAULT_SCOPES = [
   'read:cogs',
   'read:landed-cost',
   'write:import',
+  // Added with the toolsets (documents, payments, catalogue, forecasting, inventory writes).
+  'write:inventory',
+  'read:documents',
+  'write:documents',
+  'read:payments',
+  'write:payments',
+  'read:catalogue',
+  'write:catalogue',
+  'read:forecasting',
+  'write:forecasting',
 ] as const;
+
+/**
+ * The tool groups a deployment can expose (MCP_TOOLSETS). Named here, where the environment
+ * is validated; every tool declares one of them (tools/types.ts).
+ */
+export const TOOLSETS = [
+  'account', 'inventory', 'warehouses', 'costs', 'revenue', 'reports', 'imports',
+  'documents', 'payments', 'catalogue', 'forecasting', 'research',
+] as const;
+export type Toolset = (typeof TOOLSETS)[number];
+
+/**
+ * `default` (the default of MCP_TOOLSETS): every toolset's read tools, plus the imports toolset
+ * in full (its writes existed before toolsets did). `all`: every tool.
+ */
+export type ToolsetSelection = { toolsets: 'default' | 'all' | readonly Toolset[]; readOnly: boolean };
 
 /** Asymmetric JWS algorithms only: `none` and every HS* are never accepted. */
 export const ASYMMETRIC_ALGORITHMS = [
@@ -94,6 +120,8 @@ const EnvSchema = z.object({
   TOKEN_EXCHANGE_URL: httpUrl.optional(),
   TOKEN_EXCHANGE_AUDIENCE: z.string().optional(),
   COMPANY_CACHE_TTL_MS: intIn(0, 86_400_000).default(300_000),
+  MCP_TOOLSETS: z.string().default('default'),
+  MCP_READ_ONLY: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -137,6 +165,8 @@ export interface Config {
     allowedOrigins: string[];
     /** Host header values accepted; empty means any (the server is not bound to loopback). */
     allowedHosts: string[];
+    /** Which tools every surface publishes (MCP_TOOLSETS, MCP_READ_ONLY). */
+    tools: ToolsetSelection;
   };
   upstream: {
     auth: 'forward' | 'token-exchange';
@@ -165,6 +195,15 @@ function parseTrustProxy(raw: string): boolean | number | string {
 const stripSlash = (url: string): string => url.replace(/\/+$/, '');
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+/** `default`, `all`, or a comma list of toolset names (`all` may not be mixed with names). */
+function parseToolsets(raw: string): ToolsetSelection['toolsets'] {
+  const names = list(raw) ?? ['default'];
+  if (names.length === 1 && (names[0] === 'default' || names[0] === 'all')) return names[0];
+  const unknown = names.find((n) => !(TOOLSETS as readonly string[]).includes(n));
+  if (unknown) throw new ConfigError('MCP_TOOLSETS', `must be default, all, or a comma list of ${TOOLSETS.join(', ')}; got ${unknown}`);
+  return [...new Set(names)] as Toolset[];
+}
 
 /** Parses and validates the environment. Throws `ConfigError` naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Config {
@@ -260,6 +299,7 @@ export function loadConfig(env: Env = process.env): Config {
       sseKeepAliveMs: e.SSE_KEEPALIVE_MS,
       allowedOrigins,
       allowedHosts,
+      tools: { toolsets: parseToolsets(e.MCP_TOOLSETS), readOnly: e.MCP_READ_ONLY === 'true' },
     },
     upstream: {
       auth: e.UPSTREAM_AUTH,

@@ -56,6 +56,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   }
   const neonpanel = options.neonpanel ?? createNeonPanelClient(config, logger);
   const registry = options.registry ?? defaultRegistry({
+    selection: config.mcp.tools,
     onUnexpectedError: (err, tool) => logger.error({ err, tool }, 'tool failed unexpectedly'),
   });
   const challenge = challengeContext(config);

@@ -37,6 +37,8 @@ describe('loadConfig', () => {
     expect(config.oauth.scopes).toEqual([
       'read:inventory', 'read:analytics', 'read:companies', 'read:reports', 'read:warehouses',
       'read:revenue', 'read:cogs', 'read:landed-cost', 'write:import',
+      'write:inventory', 'read:documents', 'write:documents', 'read:payments', 'write:payments',
+      'read:catalogue', 'write:catalogue', 'read:forecasting', 'write:forecasting',
     ]);
     expect(config.oauth.algorithms).not.toContain('HS256');
     expect(config.oauth.algorithms).not.toContain('none');
@@ -150,6 +152,31 @@ describe('loadConfig', () => {
     expect(config.port).toBe(3030);
     expect(config.logLevel).toBe('info');
     expect(config.oauth.audiences).toEqual(defaultAudiences(config.publicBaseUrl));
+  });
+});
+
+describe('toolset selection (MCP_TOOLSETS, MCP_READ_ONLY)', () => {
+  test('defaults to the default selection, writes allowed where it allows them', () => {
+    expect(loadConfig({}).mcp.tools).toEqual({ toolsets: 'default', readOnly: false });
+  });
+
+  test('takes all, default, or a comma list of toolsets (spaces and repeats tolerated)', () => {
+    expect(loadConfig({ MCP_TOOLSETS: 'all' }).mcp.tools.toolsets).toBe('all');
+    expect(loadConfig({ MCP_TOOLSETS: 'documents, payments,documents' }).mcp.tools.toolsets).toEqual(['documents', 'payments']);
+    expect(loadConfig({ MCP_TOOLSETS: 'documents', MCP_READ_ONLY: 'true' }).mcp.tools).toEqual({ toolsets: ['documents'], readOnly: true });
+  });
+
+  test('an unknown toolset, or all mixed with names, is refused naming MCP_TOOLSETS and the choices', () => {
+    const unknown = configError({ MCP_TOOLSETS: 'documents,ledger' });
+    expect(unknown.variable).toBe('MCP_TOOLSETS');
+    expect(unknown.message).toContain('ledger');
+    expect(unknown.message).toContain('forecasting');
+    expect(configError({ MCP_TOOLSETS: 'all,documents' }).variable).toBe('MCP_TOOLSETS');
+  });
+
+  test('MCP_READ_ONLY takes true or false only', () => {
+    expect(configError({ MCP_READ_ONLY: 'yes' }).variable).toBe('MCP_READ_ONLY');
+    expect(loadConfig({ MCP_READ_ONLY: 'false' }).mcp.tools.readOnly).toBe(false);
   });
 });
 

@@ -32,6 +32,8 @@ export const DEMO_COMPANIES: DemoCompany[] = [
 const ALL_SCOPES = [
   'read:inventory', 'read:analytics', 'read:companies', 'read:reports', 'read:warehouses',
   'read:revenue', 'read:cogs', 'read:landed-cost', 'write:import',
+  'write:inventory', 'read:documents', 'write:documents', 'read:payments', 'write:payments',
+  'read:catalogue', 'write:catalogue', 'read:forecasting', 'write:forecasting',
 ];
 
 export const DEMO_USERS: DemoUser[] = [
@@ -50,7 +52,7 @@ export const DEMO_USERS: DemoUser[] = [
     subject: 'user-bob-0002',
     name: 'Bob Analyst',
     email: 'bob@demo.neonpanel.test',
-    scopes: ['read:companies', 'read:inventory', 'read:warehouses', 'read:reports'],
+    scopes: ['read:companies', 'read:inventory', 'read:warehouses', 'read:reports', 'read:documents', 'read:catalogue'],
     companies: [DEMO_COMPANIES[2]!.uuid],
   },
 ];

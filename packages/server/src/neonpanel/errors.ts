@@ -10,6 +10,7 @@ export type NeonPanelErrorKind =
   | 'not_found'
   | 'validation'
   | 'bad_request'
+  | 'entry_locked'
   | 'unavailable';
 
 /** Fixed texts, exported so tools and tests refer to one wording. */
@@ -20,7 +21,12 @@ export const NEONPANEL_MESSAGES = {
   unavailable: 'NeonPanel is unavailable, try again',
   badRequest: 'NeonPanel rejected the request as malformed',
   validation: 'NeonPanel rejected the request',
+  entryLocked:
+    "NeonPanel refused it under the Entry Locked Date rule: a document dated before the company's Entry Locked Date cannot be created, changed or deleted. Use a date on or after that date, or ask the company's accountant to move the Entry Locked Date",
 } as const;
+
+/** NeonPanel's wording for its Entry Locked Date refusal (a 400), as far as the contract tells. */
+const ENTRY_LOCKED = /entry[\s_-]*lock|locked[\s_-]*date/i;
 
 /**
  * Where a failure came from; never shown to a model. Only `http` means NeonPanel answered;
@@ -150,6 +156,14 @@ export function errorForStatus(status: number, body: unknown, retryAfterSeconds?
   if (status === 429 || status >= 500 || status < 400) return unavailable('http', status, retryAfterSeconds);
   // 400 (Entry Locked Date and malformed input) and every other 4xx.
   const message = plainSentence(record['message']);
+  if (status === 400 && ENTRY_LOCKED.test(String(record['message'] ?? ''))) {
+    return new NeonPanelError({
+      kind: 'entry_locked',
+      toolMessage: message ? `${NEONPANEL_MESSAGES.entryLocked}. NeonPanel said: ${message}` : `${NEONPANEL_MESSAGES.entryLocked}.`,
+      failure: 'http',
+      status,
+    });
+  }
   return new NeonPanelError({
     kind: 'bad_request',
     toolMessage: message ? `${NEONPANEL_MESSAGES.validation}: ${message}` : NEONPANEL_MESSAGES.badRequest,

@@ -19,6 +19,8 @@ export const whoami: ToolDefinition<z.ZodObject<{}>, typeof whoamiOutput> = {
     'Use when the user asks which NeonPanel account is connected, or when a tool reports missing permissions. ' +
     'Returns the signed-in user id, the client, the granted scopes and when the sign-in expires. Makes no NeonPanel API call.',
   scope: undefined,
+  toolset: 'account',
+  operations: [],
   input: z.object({}),
   output: whoamiOutput,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },

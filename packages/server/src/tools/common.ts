@@ -108,5 +108,4 @@ export async function resolveCompany(ctx: ToolContext, company: string): Promise
 
 /** Read tools are read-only, idempotent, and reach NeonPanel (an external system). */
 export const READ_ANNOTATIONS = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true } as const;
-/** Write tools create documents: not read-only, destructive, and not idempotent by themselves. */
-export const WRITE_ANNOTATIONS = { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true } as const;
+// Write tools' annotations (create, update, delete) live in writes.ts.

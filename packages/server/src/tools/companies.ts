@@ -22,6 +22,8 @@ export const companiesList: ToolDefinition<typeof listInput, typeof listOutput> 
     'Use first, to learn which NeonPanel companies this account can access; most other tools need one of them. ' +
     'Returns companies (uuid, name, currency, timezone) one page at a time, with pagination.',
   scope: 'read:companies',
+  toolset: 'account',
+  operations: ['listCompanies'],
   input: listInput,
   output: listOutput,
   annotations: READ_ANNOTATIONS,
@@ -41,6 +43,8 @@ export const companyPermissions: ToolDefinition<typeof permissionsInput, typeof 
   description:
     "Use when a call is refused, or to check what the user may do in a company. Returns the user's permission names in that company.",
   scope: 'read:companies',
+  toolset: 'account',
+  operations: ['listPermissionsByCompany'],
   input: permissionsInput,
   output: permissionsOutput,
   annotations: READ_ANNOTATIONS,
@@ -51,4 +55,51 @@ export const companyPermissions: ToolDefinition<typeof permissionsInput, typeof 
   },
 };
 
-export const companyTools = [companiesList, companyPermissions];
+const noInput = z.object({});
+const allPermissionsOutput = z.object({ permissions: z.array(z.string()) });
+
+export const permissionsList: ToolDefinition<typeof noInput, typeof allPermissionsOutput> = {
+  name: 'neonpanel_permissions_list',
+  title: 'All permission names',
+  description: 'Use to learn which permission names NeonPanel has (e.g. view:pages.inventory), before asking which companies grant one. Returns the names.',
+  scope: 'read:companies',
+  toolset: 'account',
+  operations: ['listPermissions'],
+  input: noInput,
+  output: allPermissionsOutput,
+  annotations: READ_ANNOTATIONS,
+  async handler(_args, ctx) {
+    const answer = dataOf(await ctx.neonpanel().GET('/api/v1/permissions'));
+    return structuredResult({ permissions: answer.permissions ?? [] });
+  },
+};
+
+const withPermissionInput = z.object({
+  permission: z.string().trim().min(1).max(200).describe('A permission name (neonpanel_permissions_list), e.g. view:pages.inventory.'),
+  companies: z.array(companyArg).max(50).optional().describe('Only check these companies (UUIDs or names); all accessible ones when omitted.'),
+});
+const withPermissionOutput = z.object({ permission: z.string(), companies: z.array(company) });
+
+export const companiesWithPermission: ToolDefinition<typeof withPermissionInput, typeof withPermissionOutput> = {
+  name: 'neonpanel_companies_with_permission',
+  title: 'Companies where the user has a permission',
+  description: 'Use to find in which companies the user may do something (e.g. edit bills). Returns the companies (uuid, name, currency) where the user holds that permission.',
+  scope: 'read:companies',
+  toolset: 'account',
+  operations: ['listCompaniesWithPermission'],
+  input: withPermissionInput,
+  output: withPermissionOutput,
+  annotations: READ_ANNOTATIONS,
+  async handler(args, ctx) {
+    const uuids = args.companies ? await Promise.all(args.companies.map(async (c) => (await resolveCompany(ctx, c)).uuid)) : undefined;
+    const answer = dataOf(await ctx.neonpanel().GET('/api/v1/permissions/{permission}/companies', {
+      params: { path: { permission: args.permission }, query: uuids ? { company_uuids: uuids } : {} },
+    }));
+    const companies = (answer.companies ?? [])
+      .filter((c): c is typeof c & { uuid: string; name: string } => typeof c.uuid === 'string' && typeof c.name === 'string')
+      .map(({ id: _id, ...c }) => c);
+    return structuredResult({ permission: args.permission, companies });
+  },
+};
+
+export const companyTools = [companiesList, companyPermissions, permissionsList, companiesWithPermission];

@@ -38,6 +38,8 @@ export const inventoryCogs: ToolDefinition<typeof cogsInput, typeof cogsOutput> 
   description:
     "Use for an item's COGS over a period: total amount, lost amount, units sold, cost per unit, and the documents behind it. Defaults to the year so far.",
   scope: 'read:cogs',
+  toolset: 'costs',
+  operations: ['listInventoryCogs'],
   input: cogsInput,
   output: cogsOutput,
   annotations: READ_ANNOTATIONS,
@@ -92,6 +94,8 @@ export const inventoryLandedCost: ToolDefinition<typeof landedInput, typeof land
   description:
     'Use for "what did SKU X cost us landed in warehouse Y?": landed cost (product, freight, duties, fees) of one item in one warehouse over a period, per batch, with the cost per unit. Defaults to the year so far.',
   scope: 'read:landed-cost',
+  toolset: 'costs',
+  operations: ['listInventoryLandedCosts'],
   input: landedInput,
   output: landedOutput,
   annotations: READ_ANNOTATIONS,

@@ -5,52 +5,20 @@
  * NeonPanel's API has no idempotency key, so write tools keep one here: a retried call with
  * the same key returns the first call's result instead of importing again.
  */
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { ToolContext, ToolDefinition } from './types.js';
-import { companyArg, dataOf, READ_ANNOTATIONS, resolveCompany, WRITE_ANNOTATIONS } from './common.js';
-import { errorResult, structuredResult } from './result.js';
-import { NeonPanelError } from '../neonpanel/errors.js';
+import type { ToolDefinition } from './types.js';
+import { companyArg, dataOf, READ_ANNOTATIONS, resolveCompany } from './common.js';
+import { structuredResult } from './result.js';
+import { CREATE_ANNOTATIONS, idempotencyKeyArg as anyIdempotencyKey, once as onceFor } from './writes.js';
 
 const DOCUMENT_TYPES = ['bill'] as const;
 const typeArg = z.enum(DOCUMENT_TYPES).default('bill').describe('Document type; NeonPanel imports bills.');
-const idempotencyKeyArg = z
-  .string()
-  .regex(/^[\w.:-]{8,128}$/, 'use 8 to 128 letters, digits, _ . : or -')
-  .describe('A unique key for this import (e.g. a UUID). Retrying with the same key never imports twice.');
+const idempotencyKeyArg = anyIdempotencyKey.describe('A unique key for this import (e.g. a UUID). Retrying with the same key never imports twice.');
+const once = (...args: [Parameters<typeof onceFor>[0], string, unknown, Parameters<typeof onceFor>[3]]) =>
+  onceFor(...args, 'Check with neonpanel_import_status or NeonPanel');
 
 const importStatus = z.enum(['queued', 'processing', 'done', 'error']);
 const documentOut = z.looseObject({ type: z.string().optional(), link: z.string().optional(), status: z.string().optional(), ref_number: z.string().nullable().optional(), date: z.string().nullable().optional() });
-
-/**
- * Runs `create` once per (user, key). A failure NeonPanel answered (4xx/5xx) created
- * nothing, so the key is freed for a corrected retry; a timeout or lost connection is
- * ambiguous, so the key stays bound to a result that says so.
- */
-async function once(ctx: ToolContext, key: string, payload: unknown, create: () => Promise<CallToolResult>): Promise<CallToolResult> {
-  const fingerprint = createHash('sha256').update(JSON.stringify(payload)).digest('base64url');
-  const cacheKey = `${ctx.subject}\0${key}`;
-  const existing = ctx.services.idempotency.get(cacheKey);
-  if (existing) {
-    if (existing.fingerprint !== fingerprint) {
-      return errorResult('This idempotency_key was already used for a different import. Use a new key for a new import.');
-    }
-    return existing.result;
-  }
-  const result = create().catch((error: unknown) => {
-    const mayHaveArrived = error instanceof NeonPanelError && (error.failure === 'timeout' || error.failure === 'network');
-    if (!mayHaveArrived) {
-      ctx.services.idempotency.delete(cacheKey);
-      throw error;
-    }
-    return errorResult(
-      'The import may or may not have reached NeonPanel (the connection failed). Check with neonpanel_import_status or NeonPanel before importing again with a new key.',
-    );
-  });
-  ctx.services.idempotency.set(cacheKey, { fingerprint, result });
-  return result;
-}
 
 const instructionsInput = z.object({ type: typeArg });
 const instructionsOutput = z.object({ type: z.string(), instructions: z.unknown() });
@@ -60,6 +28,8 @@ export const importInstructions: ToolDefinition<typeof instructionsInput, typeof
   title: 'How to shape an import',
   description: 'Use before neonpanel_import_create_documents: returns the fields a document of this type needs and general guidance.',
   scope: 'write:import',
+  toolset: 'imports',
+  operations: ['getImportInstructions'],
   input: instructionsInput,
   output: instructionsOutput,
   annotations: READ_ANNOTATIONS,
@@ -83,9 +53,11 @@ export const importCreateDocuments: ToolDefinition<typeof createInput, typeof cr
   description:
     'Use to import a document (e.g. "import this bill") from structured data: creates it in NeonPanel. Get the shape from neonpanel_import_instructions first. Returns the request id, status and created documents. Documents dated before the company\'s Entry Locked Date are refused.',
   scope: 'write:import',
+  toolset: 'imports',
+  operations: ['createDocuments'],
   input: createInput,
   output: createOutput,
-  annotations: WRITE_ANNOTATIONS,
+  annotations: CREATE_ANNOTATIONS,
   async handler(args, ctx) {
     const c = await resolveCompany(ctx, args.company);
     return once(ctx, args.idempotency_key, { op: 'create', company: c.uuid, type: args.type, data: args.data }, async () => {
@@ -113,9 +85,11 @@ export const importPdf: ToolDefinition<typeof pdfInput, typeof pdfOutput> = {
   description:
     'Use to import a bill from a PDF link: NeonPanel reads it and creates the document in the background. Returns a request id; follow it with neonpanel_import_status.',
   scope: 'write:import',
+  toolset: 'imports',
+  operations: ['createDocumentsByPdf'],
   input: pdfInput,
   output: pdfOutput,
-  annotations: WRITE_ANNOTATIONS,
+  annotations: CREATE_ANNOTATIONS,
   async handler(args, ctx) {
     const c = await resolveCompany(ctx, args.company);
     return once(ctx, args.idempotency_key, { op: 'pdf', company: c.uuid, type: args.type, name: args.file_name, url: args.file_url }, async () => {
@@ -150,6 +124,8 @@ export const importStatusTool: ToolDefinition<typeof statusInput, typeof statusO
   description:
     'Use after an import to see whether NeonPanel has finished. Returns the status (queued, processing, done, error) and the created documents; while processing, when to check again.',
   scope: 'write:import',
+  toolset: 'imports',
+  operations: ['checkImportProcessing'],
   input: statusInput,
   output: statusOutput,
   annotations: READ_ANNOTATIONS,

@@ -34,6 +34,8 @@ export const inventorySearch: ToolDefinition<typeof searchInput, typeof searchOu
   description:
     "Use to list a company's inventory items or find one by SKU, ASIN, FNSKU, name or country. Returns items (id, name, sku, asin, fnsku, country, dimensions), paginated. Use the id with the other inventory tools.",
   scope: 'read:inventory',
+  toolset: 'inventory',
+  operations: ['listInventoryItems'],
   input: searchInput,
   output: searchOutput,
   annotations: READ_ANNOTATIONS,
@@ -57,6 +59,8 @@ export const inventoryItemGet: ToolDefinition<typeof itemInput, typeof itemOutpu
   description:
     'Use for everything about one item: product (SKU, dimensions), Amazon listing (ASIN, title, brand), manager, and restock settings (lead times, target price, unit landed cost).',
   scope: 'read:inventory',
+  toolset: 'inventory',
+  operations: ['getInventoryItemFullData'],
   input: itemInput,
   output: itemOutput,
   annotations: READ_ANNOTATIONS,
@@ -84,6 +88,8 @@ export const inventoryItemBalances: ToolDefinition<typeof balancesInput, typeof 
   title: 'Inventory item stock by warehouse',
   description: 'Use to answer "how many units of X do we have, and where?". Returns the unit balance of one item in each warehouse on a date, and the total.',
   scope: 'read:inventory',
+  toolset: 'inventory',
+  operations: ['inventoryBalances'],
   input: balancesInput,
   output: balancesOutput,
   annotations: READ_ANNOTATIONS,
@@ -120,6 +126,8 @@ export const listingsByAsin: ToolDefinition<typeof listingsInput, typeof listing
   title: 'Amazon listings by ASIN',
   description: "Use to find a company's Amazon listings by ASIN (or title text). Returns listings with ASIN, parent ASIN, title, brand and image.",
   scope: 'read:inventory',
+  toolset: 'inventory',
+  operations: ['getListings'],
   input: listingsInput,
   output: listingsOutput,
   annotations: READ_ANNOTATIONS,
@@ -134,3 +142,4 @@ export const listingsByAsin: ToolDefinition<typeof listingsInput, typeof listing
 };
 
 export const inventoryTools = [inventorySearch, inventoryItemGet, inventoryItemBalances, listingsByAsin];
+

@@ -1,7 +1,8 @@
 /**
- * The one list of tools. Schemas are converted to JSON Schema once, here, and every
- * consumer (MCP tools/list, the REST façade, /mcp/capabilities, the OpenAPI document)
- * reads the same published form.
+ * The one list of tools, narrowed to the deployment's toolsets (MCP_TOOLSETS, MCP_READ_ONLY)
+ * here and nowhere else. Schemas are converted to JSON Schema once, here, and every consumer
+ * (MCP tools/list, the REST façade, /mcp/capabilities, the OpenAPI document) reads the same
+ * published form, so they all follow the selection.
  */
 import { z } from 'zod';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -18,6 +19,12 @@ import { revenueTools } from './revenue.js';
 import { reportTools } from './reports.js';
 import { importTools } from './imports.js';
 import { researchTools } from './research.js';
+import { documentTools } from './documents.js';
+import { paymentTools } from './payments.js';
+import { catalogueTools } from './catalogue.js';
+import { forecastingTools } from './forecasting.js';
+import { inventoryWriteTools } from './inventoryWrites.js';
+import type { ToolsetSelection } from '../config.js';
 
 const TOOL_NAME = /^[a-z][a-z0-9]*(_[a-z0-9]+)+$/;
 /** ChatGPT deep research and connectors look for exactly these names. */
@@ -43,6 +50,9 @@ function publish(def: ToolDefinition): PublishedTool {
     title: def.title,
     description: def.description,
     scope: def.scope,
+    toolset: def.toolset,
+    readOnly: def.annotations.readOnlyHint,
+    operations: def.operations,
     inputSchema: toObjectSchema(def.input, 'input', `${def.name} input`),
     ...(def.output ? { outputSchema: toObjectSchema(def.output, 'output', `${def.name} output`) } : {}),
     annotations: { title: def.title, ...def.annotations },
@@ -52,12 +62,28 @@ function publish(def: ToolDefinition): PublishedTool {
 export interface RegistryOptions {
   /** Called with failures that are bugs, not user errors; the caller still gets a tool error. */
   onUnexpectedError?: (error: unknown, toolName: string) => void;
+  /** Which tools to publish (MCP_TOOLSETS, MCP_READ_ONLY). Default: every tool given. */
+  selection?: ToolsetSelection;
+}
+
+/** Whether a tool is published under a selection; see `ToolsetSelection` in config.ts. */
+export function isSelected(def: Pick<ToolDefinition, 'toolset' | 'annotations'>, selection: ToolsetSelection): boolean {
+  const reads = def.annotations.readOnlyHint;
+  if (selection.readOnly && !reads) return false;
+  if (selection.toolsets === 'all') return true;
+  if (selection.toolsets === 'default') return reads || def.toolset === 'imports';
+  return selection.toolsets.includes(def.toolset);
 }
 
 export function createRegistry(definitions: readonly ToolDefinition[], options: RegistryOptions = {}): ToolRegistry {
   const entries = new Map<string, { def: ToolDefinition; published: PublishedTool }>();
+  const names = new Set<string>();
   for (const def of definitions) {
-    if (entries.has(def.name)) throw new Error(`Duplicate tool name ${def.name}`);
+    if (names.has(def.name)) throw new Error(`Duplicate tool name ${def.name}`);
+    names.add(def.name);
+    // A tool left out is absent everywhere: tools/list, the REST façade, the public documents,
+    // and a call by name answers "unknown tool".
+    if (options.selection && !isSelected(def, options.selection)) continue;
     entries.set(def.name, { def, published: publish(def) });
   }
   const tools = Object.freeze([...entries.values()].map((e) => e.published));
@@ -95,13 +121,19 @@ export const ALL_TOOLS: readonly ToolDefinition[] = [
   ...companyTools,
   ...warehouseTools,
   ...inventoryTools,
+  ...inventoryWriteTools,
   ...costTools,
   ...revenueTools,
   ...reportTools,
   ...importTools,
+  ...documentTools,
+  ...paymentTools,
+  ...catalogueTools,
+  ...forecastingTools,
   ...researchTools,
 ] as ToolDefinition[];
 
+/** The server's registry: every tool, narrowed by the deployment's selection when given. */
 export function defaultRegistry(options: RegistryOptions = {}): ToolRegistry {
   return createRegistry(ALL_TOOLS, options);
 }

@@ -74,6 +74,8 @@ export const search: ToolDefinition<typeof searchInput, typeof searchOutput> = {
   description:
     'Use to find NeonPanel records by keyword across companies, inventory items (SKU, ASIN, name), warehouses and reports. Returns results with id, title and url; read one with fetch.',
   scope: undefined,
+  toolset: 'research',
+  operations: ['listInventoryItems', 'listWarehouses', 'listReports'],
   input: searchInput,
   output: searchOutput,
   annotations: READ_ANNOTATIONS,
@@ -99,6 +101,8 @@ export const fetchRecord: ToolDefinition<typeof fetchInput, typeof fetchOutput> 
   title: 'Fetch a NeonPanel record',
   description: 'Use to read the full record behind a search result id (company, inventory item, warehouse or report). Returns id, title, text, url and metadata.',
   scope: undefined,
+  toolset: 'research',
+  operations: ['listPermissionsByCompany', 'getInventoryItemFullData', 'warehouseBalances', 'getReportData'],
   input: fetchInput,
   output: fetchOutput,
   annotations: READ_ANNOTATIONS,

@@ -94,6 +94,8 @@ export const revenueAndCogs: ToolDefinition<typeof revenueInput, typeof revenueO
   description:
     'Use for revenue and cost of goods sold between two dates, grouped by company, country or invoice and bucketed total, yearly, quarterly or monthly. Returns the rows and per-currency totals with gross profit and margin.',
   scope: 'read:revenue',
+  toolset: 'revenue',
+  operations: ['revenueAndCogsSummary'],
   input: revenueInput,
   output: revenueOutput,
   annotations: READ_ANNOTATIONS,
@@ -125,6 +127,8 @@ export const revenueAnalytics: ToolDefinition<typeof analyticsInput, typeof anal
   description:
     'Use for questions like "revenue analytics for last month" or "how is this quarter going": revenue, COGS, gross profit and margin for a named period (last_month, this_quarter, year_to_date…) or explicit dates, with a trend and a per-country breakdown.',
   scope: 'read:analytics',
+  toolset: 'revenue',
+  operations: ['revenueAndCogsSummary'],
   input: analyticsInput,
   output: analyticsOutput,
   annotations: READ_ANNOTATIONS,

@@ -8,6 +8,9 @@ import type { CallToolResult, ToolAnnotations } from '@modelcontextprotocol/sdk/
 import type { AuthInfo } from '../auth/types.js';
 import type { NeonPanelApi } from '../neonpanel/types.js';
 import type { ToolServices } from './services.js';
+import type { Toolset } from '../config.js';
+
+export type { Toolset };
 
 export type LogLevel = 'debug' | 'info' | 'notice' | 'warning' | 'error' | 'critical' | 'alert' | 'emergency';
 
@@ -36,6 +39,14 @@ export interface ToolDefinition<Input extends z.ZodObject = z.ZodObject, Output 
   description: string;
   /** The OAuth scope a caller needs; undefined for tools any authenticated caller may use. */
   scope: string | undefined;
+  /** The group MCP_TOOLSETS selects it by. */
+  toolset: Toolset;
+  /**
+   * The NeonPanel operationIds (from the contract) this tool calls, besides the shared lookups
+   * that resolve names to ids (companies, items, warehouses, vendors, services). Data, so a
+   * test can prove every business operation of the contract is reachable through some tool.
+   */
+  operations: readonly string[];
   input: Input;
   /** Set on every read tool; its `structuredContent` validates against it. */
   output?: Output;
@@ -49,6 +60,10 @@ export interface PublishedTool {
   title: string;
   description: string;
   scope: string | undefined;
+  toolset: Toolset;
+  /** True when the tool only reads (annotations.readOnlyHint); MCP_READ_ONLY keeps only these. */
+  readOnly: boolean;
+  operations: readonly string[];
   inputSchema: { type: 'object'; [key: string]: unknown };
   outputSchema?: { type: 'object'; [key: string]: unknown };
   annotations: ToolAnnotations;

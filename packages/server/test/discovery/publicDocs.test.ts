@@ -14,7 +14,7 @@ let issuer: TestIssuer;
 let server: TestServer;
 beforeAll(async () => {
   issuer = await startTestIssuer();
-  server = await startTestServer(issuer);
+  server = await startTestServer(issuer, { MCP_TOOLSETS: 'all' });
 });
 afterAll(async () => {
   await server.shutdown();

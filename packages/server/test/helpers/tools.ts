@@ -19,6 +19,8 @@ const scopedTool: ToolDefinition = {
   title: 'Peek at inventory (test)',
   description: 'Test tool that needs read:inventory.',
   scope: SCOPED_TOOL_SCOPE,
+  toolset: 'account',
+  operations: [],
   input: z.object({}),
   annotations: readOnly,
   async handler(_args, context) {
@@ -31,6 +33,8 @@ const slowTool: ToolDefinition = {
   title: 'Wait (test)',
   description: 'Test tool that answers after `ms` milliseconds.',
   scope: undefined,
+  toolset: 'account',
+  operations: [],
   input: z.object({ ms: z.number().int().min(0).max(10_000) }),
   annotations: readOnly,
   async handler(args, context) {

@@ -25,6 +25,8 @@ const relinkTool: ToolDefinition = {
   title: 'Upstream says 401',
   description: 'Fails the way a revoked NeonPanel token does.',
   scope: undefined,
+  toolset: 'account',
+  operations: [],
   input: z.object({}),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   handler: async () => {

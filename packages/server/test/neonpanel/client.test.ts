@@ -178,13 +178,13 @@ describe('error mapping', () => {
     expect(Object.keys(error.fieldErrors ?? {})).toEqual(['end_date']);
   });
 
-  it('400 (Entry Locked Date) → bad_request keeping the short upstream sentence', async () => {
+  it('400 (Entry Locked Date) → entry_locked, naming the rule and keeping the short upstream sentence', async () => {
     const error = await failure(() => client.forCaller(callContext()).POST('/api/v1/companies/{companyUuid}/create/{type}', {
       params: { path: { companyUuid: ACME, type: 'bill' } },
       body: bill({ vendor_name: 'Trail Supply Co', ref_number: 'OLD-1', date: '2024-03-01', lines: [{ sku: 'AOG-001-US', quantity: 1, unit_price: 1 }] }),
     }));
-    expect(error.kind).toBe('bad_request');
-    expect(error.toolMessage).toBe('NeonPanel rejected the request: The document date is before the Entry Locked Date (2025-01-01).');
+    expect(error.kind).toBe('entry_locked');
+    expect(error.toolMessage).toBe(`${NEONPANEL_MESSAGES.entryLocked}. NeonPanel said: The document date is before the Entry Locked Date (2025-01-01).`);
     expect(sandbox.imports().some((i) => JSON.stringify(i.data).includes('OLD-1'))).toBe(false);
   });
 

@@ -35,9 +35,17 @@ describe('errorForStatus', () => {
     expect(error.toolMessage).toBe('NeonPanel rejected the request: data.date: The data.date field is required.; data.link: is invalid');
   });
 
+  it('400 on the Entry Locked Date names the rule a model can act on, plus the short upstream sentence', () => {
+    const error = errorForStatus(400, { message: 'The document date is before the Entry Locked Date.' });
+    expect(error.kind).toBe('entry_locked');
+    expect(error.toolMessage).toBe(`${NEONPANEL_MESSAGES.entryLocked}. NeonPanel said: The document date is before the Entry Locked Date.`);
+    expect(error.toolMessage).toMatch(/dated before the company's Entry Locked Date cannot be created, changed or deleted/);
+    expect(errorForStatus(400, { message: 'Entry locked date: <b>2025-01-01</b>' }).toolMessage).toBe(`${NEONPANEL_MESSAGES.entryLocked}.`);
+  });
+
   it('400 keeps a short plain sentence and drops anything else', () => {
-    expect(errorForStatus(400, { message: 'The document date is before the Entry Locked Date.' }).toolMessage)
-      .toBe('NeonPanel rejected the request: The document date is before the Entry Locked Date.');
+    expect(errorForStatus(400, { message: 'The file is broken.' }).toolMessage)
+      .toBe('NeonPanel rejected the request: The file is broken.');
     for (const message of ['<html>oops</html>', '{"raw":"json"}', 'x'.repeat(300), 'line one\nline two', 'see /var/www/app/Http.php', 'at Foo (bar.js:1:2)']) {
       expect(errorForStatus(400, { message }).toolMessage).toBe(NEONPANEL_MESSAGES.badRequest);
     }

@@ -13,6 +13,15 @@ export const SCOPE_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'read:cogs': 'Read cost of goods sold.',
   'read:landed-cost': 'Read landed costs.',
   'write:import': 'Create import jobs in your account (write access).',
+  'write:inventory': 'Create, change and delete inventory items, and refresh listings from Amazon (write access).',
+  'read:documents': 'Read inventory orders, bills, invoices, shipments, assembly orders and adjustments.',
+  'write:documents': 'Create and change inventory orders, bills, invoices, shipments, assembly orders and adjustments (write access).',
+  'read:payments': 'Read payment requests (installments due).',
+  'write:payments': 'Record payments on payment requests (write access).',
+  'read:catalogue': 'Read products, vendors, services, payment terms and sales channels.',
+  'write:catalogue': 'Create, change and delete products (write access).',
+  'read:forecasting': 'Read forecasting settings.',
+  'write:forecasting': 'Change forecasting settings (write access).',
 };
 
 export function describeScope(scope: string): string {

@@ -10,10 +10,18 @@ const PERMISSION_SCOPES: Record<string, string[]> = {
   'view:pages.warehouses': ['read:warehouses'],
   'view:pages.reports': ['read:reports'],
   'view:pages.analytics': ['read:analytics', 'read:revenue'],
-  'view:pages.processes.inventory-orders': ['read:cogs', 'read:landed-cost'],
-  'view:pages.processes.bills': ['write:import'],
-  'edit:pages.processes.bills': ['write:import'],
+  'view:pages.processes.inventory-orders': ['read:cogs', 'read:landed-cost', 'read:documents'],
+  'view:pages.processes.bills': ['write:import', 'read:documents'],
+  'edit:pages.processes.bills': ['write:import', 'write:documents'],
+  'edit:pages.processes.inventory-orders': ['write:documents'],
   'import:documents': ['write:import'],
+  'edit:pages.inventory': ['write:inventory'],
+  'view:pages.payments': ['read:payments'],
+  'edit:pages.payments': ['write:payments'],
+  'view:pages.products': ['read:catalogue'],
+  'edit:pages.products': ['write:catalogue'],
+  'view:pages.forecasting': ['read:forecasting'],
+  'edit:pages.forecasting': ['write:forecasting'],
 };
 
 export const ALL_PERMISSIONS = Object.keys(PERMISSION_SCOPES);

@@ -82,6 +82,10 @@ export interface SandboxItem {
   /** Units received into the main warehouse on DATA_START and never sold. */
   reserveUnits: number;
   createdAt: string;
+  /** Set by inventory-item writes; otherwise the product's colour, `amazon`, and derived restock data. */
+  variation?: string;
+  source?: string;
+  restockOverride?: Record<string, unknown>;
 }
 
 export interface SandboxUser {

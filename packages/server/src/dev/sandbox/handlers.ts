@@ -6,6 +6,7 @@
 import type { CompanyData, SandboxDataset, SandboxItem, SandboxWarehouse } from './dataset.js';
 import { ALL_PERMISSIONS, REPORTS, permissionsOf, reportsVisibleTo } from './access.js';
 import { IMPORT_INSTRUCTIONS, instructionsAsText, type ImportStore } from './imports.js';
+import type { BookStore } from './books.js';
 import { balanceOn, batchesIn, cents, salesOf, today, type ApiDocument } from './ledger.js';
 import {
   companyJson, itemJson, listingJson, productJson, restockJson, userJson, warehouseJson,
@@ -14,6 +15,8 @@ import {
 export interface HandlerContext {
   dataset: SandboxDataset;
   imports: ImportStore;
+  /** Accounting documents, payment requests and reference data (books.ts). */
+  books: BookStore;
   subject: string;
   path: Record<string, string>;
   query: Record<string, unknown>;
@@ -46,9 +49,9 @@ export class HttpFailure extends Error {
 
 const FORBIDDEN = 'This action is unauthorized.';
 
-const ok = (body: unknown, headers?: Record<string, string>): HandlerResult => ({ status: 200, body, ...(headers ? { headers } : {}) });
+export const ok = (body: unknown, headers?: Record<string, string>): HandlerResult => ({ status: 200, body, ...(headers ? { headers } : {}) });
 
-function invalid(field: string, message: string): HttpFailure {
+export function invalid(field: string, message: string): HttpFailure {
   return new HttpFailure(422, { message, errors: { [field]: [message] } });
 }
 
@@ -58,21 +61,21 @@ function accessible(ctx: HandlerContext): CompanyData[] {
 }
 
 /** The company in the path; 403 for one the caller cannot access, existing or not, as the API does. */
-function company(ctx: HandlerContext): CompanyData {
+export function company(ctx: HandlerContext): CompanyData {
   const uuid = ctx.path['companyUuid'] ?? '';
   const data = ctx.dataset.company(uuid);
   if (!data || !ctx.dataset.access.get(ctx.subject)?.has(uuid)) throw new HttpFailure(403, { message: FORBIDDEN });
   return data;
 }
 
-function item(ctx: HandlerContext, data: CompanyData): SandboxItem {
+export function item(ctx: HandlerContext, data: CompanyData): SandboxItem {
   const id = Number(ctx.path['inventoryId']);
   const found = data.items.find((i) => i.id === id);
   if (!found) throw new HttpFailure(404, { message: 'Inventory item is not found.' });
   return found;
 }
 
-function paginate<T>(ctx: HandlerContext, list: readonly T[]): { current_page: number; per_page: number; last_page: number; data: T[] } {
+export function paginate<T>(ctx: HandlerContext, list: readonly T[]): { current_page: number; per_page: number; last_page: number; data: T[] } {
   const page = typeof ctx.query['page'] === 'number' ? ctx.query['page'] : 1;
   const perPage = typeof ctx.query['per_page'] === 'number' ? ctx.query['per_page'] : 30;
   return {
@@ -83,7 +86,7 @@ function paginate<T>(ctx: HandlerContext, list: readonly T[]): { current_page: n
   };
 }
 
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+export const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 const strings = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : undefined);
 
 /** start_date (required by the operations using this) and end_date (default today), in order. */
@@ -101,7 +104,7 @@ function warehouseIn(data: CompanyData, uuid: string | undefined, field: string,
   throw invalid(field, `The selected ${field.replace(/_/g, ' ')} is invalid.`);
 }
 
-const contains = (haystack: string, needle: string) => haystack.toLowerCase().includes(needle.toLowerCase());
+export const contains = (haystack: string, needle: string) => haystack.toLowerCase().includes(needle.toLowerCase());
 
 // ---- companies and permissions -------------------------------------------------------------
 
@@ -184,13 +187,13 @@ const getInventoryItemFullData: Handler = (ctx) => {
   return ok({
     id: i.id,
     country_code: i.country_code,
-    source: 'amazon',
+    source: i.source ?? 'amazon',
     fnsku: i.fnsku,
-    variation: i.product.color,
+    variation: i.variation ?? i.product.color,
     ...(data.manager ? { manager: userJson(data.manager) } : {}),
     product: productJson(i.product),
     listing: listingJson(i.product, data),
-    restock_data: restockJson(i),
+    restock_data: { ...restockJson(i), ...i.restockOverride },
     created_at: i.createdAt,
   });
 };

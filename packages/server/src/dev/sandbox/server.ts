@@ -14,6 +14,8 @@ import type { Logger } from '../../logger.js';
 import { buildDataset, type SandboxDataset } from './dataset.js';
 import { FaultPlan, faultResponse, type Fault } from './faults.js';
 import { HANDLERS, HttpFailure, type HandlerResult } from './handlers.js';
+import { BOOK_HANDLERS } from './bookHandlers.js';
+import { BookStore } from './books.js';
 import { ImportStore, type ImportRecord } from './imports.js';
 import { loadNeonPanelSpec, type NeonPanelSpec, type Operation, type RequestCheck, type SpecIssue } from './spec.js';
 import type { SandboxTokenVerifier } from './tokens.js';
@@ -166,6 +168,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const now = options.now ?? (() => new Date());
   const dataset = buildDataset({ extraCompaniesPerUser: options.extraCompaniesPerUser ?? 0 });
   const imports = new ImportStore({ polls: options.importPolls ?? 1, now });
+  const books = new BookStore(dataset.companies);
+  const handlers = { ...HANDLERS, ...BOOK_HANDLERS };
   const faults = new FaultPlan();
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const log = options.logger?.child({ component: 'neonpanel-sandbox' });
@@ -311,13 +315,14 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       return send(res, record, { status: 422, body: { message: 'The given data was invalid.', errors: laravelErrors(issues) } });
     }
 
-    const handler = HANDLERS[operation.operationId!];
+    const handler = handlers[operation.operationId!];
     if (!handler) return send(res, record, { status: 501, body: { message: 'The sandbox does not serve this operation.' } });
     let result: HandlerResult;
     try {
       result = handler({
         dataset,
         imports,
+        books,
         subject: subject ?? '',
         path: check.path,
         query: check.query,
