@@ -73,7 +73,7 @@ describe('the production verifier, configured for the dev stack', () => {
       issuer: config.oauth.issuer,
       resources: [...resourceIdentifiers(config.publicBaseUrl), 'http://localhost:9999/mcp'],
     });
-    const verifier = createVerifier(config);
+    const verifier = createVerifier(config, { toolScopes: [] });
     try {
       const mcp = await obtainToken({ issuer: as.issuer, user: 'bob', scope: 'read:inventory', resource: `${config.publicBaseUrl}/mcp` });
       const info = await verifier.verifyAccessToken(mcp.tokens.access_token);
