@@ -17,7 +17,8 @@ const ajv = new Ajv2020({ strict: false, allErrors: true });
 const called = new Set<string>();
 
 beforeAll(async () => {
-  stack = await startToolStack({}, { importPolls: 1 });
+  // As production runs: NeonPanel's issuer (OpenID discovery only), tokens with scope "openid" and no aud.
+  stack = await startToolStack({}, { importPolls: 1, profile: 'neonpanel' });
   client = await stack.client(await stack.token());
 });
 afterAll(async () => {
