@@ -13,6 +13,7 @@ import { callTool, request, type TestResponse } from '../helpers/http.js';
 import { parseChallenge } from '../helpers/challenge.js';
 import { createLogger } from '../../src/logger.js';
 import { testRegistry, SCOPED_TOOL } from '../helpers/tools.js';
+import { openSession, post } from '../mcp/rpc.js';
 
 let issuer: TestIssuer;
 let server: TestServer;
@@ -259,5 +260,36 @@ describe('the standard profile with a client-id audience (found in review: a 500
   test('standard still refuses a token with no aud, or a client-id aud it was not told about', async () => {
     expect((await callTool(strict.base, bearer(await plain.sign({ sub: 'u1', scope: 'read:inventory' })), SCOPED_TOOL)).status).toBe(401);
     expect((await callTool(strict.base, bearer(await plain.sign({ sub: 'u1', aud: 'another-client', scope: 'read:inventory' })), SCOPED_TOOL)).status).toBe(401);
+  });
+});
+
+describe('ChatGPT account linking: securitySchemes on every tool', () => {
+  test('neonpanel: every tool declares oauth2 with the scope the issuer really issues (openid)', async () => {
+    const token = await openidToken();
+    const sessionId = await openSession(server.base, token);
+    const res = await post(server.base, { jsonrpc: '2.0', id: 2, method: 'tools/list' }, { token, sessionId });
+    const tools = ((await res.json()) as { result: { tools: Array<{ name: string; scope?: unknown; securitySchemes: unknown; _meta: { securitySchemes: unknown } }> } }).result.tools;
+    expect(tools.length).toBeGreaterThan(0);
+    for (const tool of tools) {
+      expect(tool.securitySchemes).toEqual([{ type: 'oauth2', scopes: ['openid'] }]);
+      expect(tool._meta.securitySchemes).toEqual(tool.securitySchemes);
+      expect(tool.scope).toBeUndefined();
+    }
+  });
+
+  test('standard: a scoped tool names its own scope, an unscoped one every advertised scope', async () => {
+    const plain = await startTestIssuer();
+    const std = await startTestServer(plain, { OAUTH_SCOPES: 'read:inventory read:companies' }, { registry: testRegistry() });
+    try {
+      const token = await plain.sign({ sub: 'u1', aud: std.base, scope: 'read:inventory' });
+      const sessionId = await openSession(std.base, token);
+      const res = await post(std.base, { jsonrpc: '2.0', id: 2, method: 'tools/list' }, { token, sessionId });
+      const tools = ((await res.json()) as { result: { tools: Array<{ name: string; securitySchemes: unknown }> } }).result.tools;
+      expect(tools.find((t) => t.name === SCOPED_TOOL)!.securitySchemes).toEqual([{ type: 'oauth2', scopes: ['read:inventory'] }]);
+      expect(tools.find((t) => t.name === 'neonpanel_whoami')!.securitySchemes).toEqual([{ type: 'oauth2', scopes: ['read:inventory', 'read:companies'] }]);
+    } finally {
+      await std.shutdown();
+      await plain.close();
+    }
   });
 });
