@@ -11,13 +11,12 @@ import { createVerifier } from './auth/createVerifier.js';
 import {
   fetchedMetadataSource,
   jwksUriOf,
-  scopesSupportedOf,
   staticMetadata,
   staticMetadataSource,
   type MetadataSource,
 } from './auth/authorizationServerMetadata.js';
-import { advertisedScopes, describePolicy } from './auth/policy.js';
-import { DEFAULT_SCOPES } from './config.js';
+import { describePolicy } from './auth/policy.js';
+import { advertisedScopesFor } from './auth/advertisedScopes.js';
 import { toolScopesOf } from './tools/scopes.js';
 import type { TokenVerifier } from './auth/types.js';
 import { createApp, challengeContext } from './app.js';
@@ -50,21 +49,6 @@ function authorizationServerMetadataFor(config: Config, scopes: readonly string[
   const s = config.oauth.staticMetadata;
   if (s) return staticMetadataSource(staticMetadata({ issuer: config.oauth.issuer, ...s, jwksUri: config.oauth.jwksUri, scopes }));
   return fetchedMetadataSource({ issuer: config.oauth.issuer, timeoutMs: config.oauth.httpTimeoutMs });
-}
-
-/**
- * What PRM and challenges advertise: the profile's rule (auth/policy.ts) over the scopes the
- * tools need and, once discovered, the scopes the authorization server says it issues.
- */
-export function advertisedScopesFor(config: Config, toolScopes: readonly string[], metadata?: MetadataSource): () => string[] {
-  const legacy = config.oauth.scopes ?? [...new Set([...DEFAULT_SCOPES, ...toolScopes])];
-  const input = { profile: config.oauth.profile, configured: config.oauth.advertisedScopes, legacy, toolScopes };
-  let memo: { issuerScopes: readonly string[] | undefined; value: string[] } | undefined;
-  return () => {
-    const issuerScopes = scopesSupportedOf(metadata?.current());
-    if (memo === undefined || memo.issuerScopes !== issuerScopes) memo = { issuerScopes, value: advertisedScopes({ ...input, issuerScopes }) };
-    return memo.value;
-  };
 }
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
