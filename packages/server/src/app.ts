@@ -10,6 +10,7 @@ import type { TokenVerifier } from './auth/types.js';
 import type { MetadataSource } from './auth/authorizationServerMetadata.js';
 import { metadataUrlFor } from './auth/protectedResourceMetadata.js';
 import { requireBearer, type ChallengeContext } from './auth/middleware.js';
+import { stepUpScopes } from './auth/policy.js';
 import { securityHeaders } from './http/securityHeaders.js';
 import { accessLog } from './http/accessLog.js';
 import { corsMiddleware } from './http/cors.js';
@@ -50,6 +51,7 @@ export function challengeContext(config: Config, scopes: () => readonly string[]
     get scopes() {
       return scopes();
     },
+    insufficientScope: (required) => stepUpScopes(required, scopes(), config.oauth.scopeMap).join(' '),
   };
 }
 
@@ -73,6 +75,7 @@ export function createApp(deps: AppDeps): Express {
     get scopes() {
       return challenge.scopes;
     },
+    insufficientScope: challenge.insufficientScope!,
     onUnexpectedError: (err) => logger.error({ err }, 'token verification failed unexpectedly'),
   });
   const guard: RequestHandler = endpoints.guard ?? ((_req, _res, next) => next());

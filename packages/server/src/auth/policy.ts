@@ -148,3 +148,17 @@ export function describePolicy(input: { profile: OAuthProfile; audiences: readon
     advertisedScopes: input.advertised.join(' '),
   };
 }
+
+/**
+ * What a 403 `insufficient_scope` challenge asks for: the missing tool scopes when the
+ * authorization server issues them, else the advertised scopes whose mapping grants them
+ * (a fresh `openid`-only token grants every tool scope under `neonpanel`), else the tool scopes.
+ */
+export function stepUpScopes(required: readonly string[], advertised: readonly string[], map: ScopeMap): string[] {
+  if (required.every((s) => advertised.includes(s))) return [...required];
+  const granting = advertised.filter((s) => {
+    const grants = map[s];
+    return grants === '*' || (grants !== undefined && required.every((r) => grants.includes(r)));
+  });
+  return granting.length > 0 ? granting : [...required];
+}

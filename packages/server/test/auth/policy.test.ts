@@ -1,7 +1,7 @@
 /**
  * The auth profile's pure rules: audience, scope claims, the scope map, advertised scopes.
  */
-import { advertisedScopes, checkAudience, describePolicy, grantedScopes, scopesFromClaims } from '../../src/auth/policy.js';
+import { advertisedScopes, checkAudience, describePolicy, grantedScopes, scopesFromClaims, stepUpScopes } from '../../src/auth/policy.js';
 
 const BASE = 'https://mcp.example.com';
 const AUDIENCES = [BASE, `${BASE}/mcp`, `${BASE}/sse`, `${BASE}/`];
@@ -128,4 +128,17 @@ test('describePolicy states the profile, audience rule, clients, map and adverti
     advertisedScopes: 'openid',
   });
   expect(describePolicy({ profile: 'standard', audiences: [BASE], map: {}, advertised: ['read:inventory'] })['scopeMap']).toBe('none (token scopes apply as they are)');
+});
+
+describe('stepUpScopes (what a 403 insufficient_scope challenge asks for)', () => {
+  test('the missing tool scope when the authorization server issues it (standard)', () => {
+    expect(stepUpScopes(['read:inventory'], ['read:inventory', 'read:companies'], {})).toEqual(['read:inventory']);
+  });
+  test('under neonpanel, the issued scope that grants it: openid', () => {
+    expect(stepUpScopes(['read:inventory'], ['openid'], { openid: '*' })).toEqual(['openid']);
+    expect(stepUpScopes(['read:inventory'], ['openid', 'profile'], { openid: ['read:inventory'], profile: ['read:companies'] })).toEqual(['openid']);
+  });
+  test('the tool scope itself when nothing issued grants it', () => {
+    expect(stepUpScopes(['write:import'], ['openid'], { openid: ['read:inventory'] })).toEqual(['write:import']);
+  });
 });
