@@ -270,6 +270,10 @@ export function loadConfig(env: Env = process.env): Config {
     ? ['localhost', '127.0.0.1', '[::1]', new URL(publicBaseUrl).hostname].flatMap((h) => [h, `${h}:${e.PORT}`])
     : []);
 
+  if (e.OAUTH_AUTHORIZATION_ENDPOINT && e.OAUTH_TOKEN_ENDPOINT && discoverJwks) {
+    // Endpoints given by hand mean the issuer publishes no metadata, so there is no jwks_uri to discover.
+    throw new ConfigError('OAUTH_JWKS_URI', 'is required when OAUTH_AUTHORIZATION_ENDPOINT and OAUTH_TOKEN_ENDPOINT replace the issuer\'s metadata');
+  }
   const staticMetadata = e.OAUTH_AUTHORIZATION_ENDPOINT && e.OAUTH_TOKEN_ENDPOINT
     ? {
         authorizationEndpoint: e.OAUTH_AUTHORIZATION_ENDPOINT,

@@ -76,6 +76,12 @@ describe('loadConfig', () => {
     expect(config.oauth.discoverJwks).toBe(true);
   });
 
+  test('endpoints given by hand (no issuer metadata) need OAUTH_JWKS_URI, since there is nothing to discover it from', () => {
+    const error = configError({ ...PRODUCTION, OAUTH_JWKS_URI: undefined, OAUTH_AUTHORIZATION_ENDPOINT: 'https://auth.example.com/a', OAUTH_TOKEN_ENDPOINT: 'https://auth.example.com/t' });
+    expect(error.variable).toBe('OAUTH_JWKS_URI');
+    expect(loadConfig({ ...PRODUCTION, OAUTH_AUTHORIZATION_ENDPOINT: 'https://auth.example.com/a', OAUTH_TOKEN_ENDPOINT: 'https://auth.example.com/t' }).oauth.staticMetadata).toBeDefined();
+  });
+
   test('the NeonPanel profile needs only the issuer, the public URL and the API base', () => {
     const config = loadConfig({ NODE_ENV: 'production', OAUTH_PROFILE: 'neonpanel', OAUTH_ISSUER: 'https://my.neonpanel.com', PUBLIC_BASE_URL: 'https://mcp.neonpanel.com', NEONPANEL_API_BASE: 'https://my.neonpanel.com' });
     expect(config.oauth.profile).toBe('neonpanel');
