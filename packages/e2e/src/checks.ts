@@ -21,6 +21,70 @@ export interface CheckContext {
   requestOrigin: string | undefined;
   /** Fetches a follow-up document (the challenge's `resource_metadata`) with the run's time limit. */
   fetchDocument(url: string): Promise<HttpOutcome>;
+  /**
+   * What the server's root RFC 9728 document advertises, read once per run: every challenge,
+   * every path-inserted document and the authorization-server mirror must agree with it. The
+   * matrix assumes no scope names of its own, so it judges a `neonpanel` deployment (only
+   * `openid`) and a `standard` one alike. Undefined when the root document could not be read.
+   */
+  advertised?: AdvertisedAuth | undefined;
+}
+
+export interface AdvertisedAuth {
+  scopes: string[];
+  authorizationServers: string[];
+}
+
+/** Scopes a challenge may never name: asking for a refresh token is the client's business. */
+const NEVER_CHALLENGED = ['offline_access'];
+
+/** Read from the root protected-resource metadata; undefined when it is not usable. */
+export function advertisedFrom(json: unknown): AdvertisedAuth | undefined {
+  const doc = json as { scopes_supported?: unknown; authorization_servers?: unknown } | undefined;
+  const strings = (v: unknown) => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : undefined);
+  const scopes = strings(doc?.scopes_supported);
+  const authorizationServers = strings(doc?.authorization_servers);
+  return scopes && authorizationServers ? { scopes, authorizationServers } : undefined;
+}
+
+/** The challenge's scopes against what the server advertises (only for 401 challenges). */
+export function challengeScopeProblems(scope: string, advertised: AdvertisedAuth | undefined): string[] {
+  const named = scope.split(' ').filter(Boolean);
+  const problems: string[] = [];
+  const forbidden = named.filter((s) => NEVER_CHALLENGED.includes(s));
+  if (forbidden.length) problems.push(`challenge scope names ${forbidden.join(' ')}`);
+  if (advertised) {
+    const unknown = named.filter((s) => !advertised.scopes.includes(s));
+    if (unknown.length) problems.push(`challenge scope names ${clip(unknown.join(' '), 80)}, not in scopes_supported (${clip(advertised.scopes.join(' '), 80)})`);
+  }
+  return problems;
+}
+
+/** A path-inserted RFC 9728 document, or the mirrored RFC 8414 one, against the root document. */
+export function consistencyProblems(kind: string, json: unknown, advertised: AdvertisedAuth | undefined): string[] {
+  if (!advertised || typeof json !== 'object' || json === null) return [];
+  const doc = json as Record<string, unknown>;
+  const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
+  if (kind === 'protected-resource-metadata') {
+    const here = advertisedFrom(doc);
+    if (!here) return [];
+    const problems: string[] = [];
+    if (!same(here.scopes, advertised.scopes)) problems.push(`scopes_supported differs from the root document's (${clip(here.scopes.join(' '), 60)} vs ${clip(advertised.scopes.join(' '), 60)})`);
+    if (!same(here.authorizationServers, advertised.authorizationServers)) problems.push('authorization_servers differ from the root document\'s');
+    return problems;
+  }
+  if (kind === 'authorization-server-metadata') {
+    const problems: string[] = [];
+    const issuer = typeof doc['issuer'] === 'string' ? doc['issuer'].replace(/\/+$/, '') : undefined;
+    if (issuer && !advertised.authorizationServers.map((s) => s.replace(/\/+$/, '')).includes(issuer)) {
+      problems.push(`issuer ${clip(issuer, 80)} is not an advertised authorization server`);
+    }
+    const issued = Array.isArray(doc['scopes_supported']) ? (doc['scopes_supported'] as unknown[]) : undefined;
+    const notIssued = issued ? advertised.scopes.filter((s) => !issued.includes(s)) : [];
+    if (notIssued.length) problems.push(`advertised scopes the authorization server does not list: ${clip(notIssued.join(' '), 80)}`);
+    return problems;
+  }
+  return [];
 }
 
 export interface Verdict {
@@ -100,6 +164,7 @@ async function challengeProblems(
   if (challenge.scheme.toLowerCase() !== 'bearer') return [`challenge scheme is ${challenge.scheme}, want Bearer`];
   if (!params['realm']) problems.push('challenge has no realm');
   if (!params['scope']) problems.push('challenge has no scope');
+  else if (expect.error !== 'insufficient_scope') problems.push(...challengeScopeProblems(params['scope'], ctx.advertised));
   const error = params['error'] === undefined ? undefined : clip(params['error'], 40);
   if (expect.error === null && error !== undefined) {
     problems.push(`challenge has error="${error}" but no credentials were sent`);
@@ -179,7 +244,10 @@ export async function judgeHttp(outcome: HttpOutcome, expect: HttpExpectation, c
     else problems.push(...(await challengeProblems(challenge, expect.challenge, ctx)));
   }
   if (expect.cors) problems.push(...corsProblems(outcome.headers, expect.cors, ctx.requestOrigin));
-  if (expect.document && problems.length === 0) problems.push(...documentProblems(expect.document, outcome, ctx.target));
+  if (expect.document && problems.length === 0) {
+    problems.push(...documentProblems(expect.document, outcome, ctx.target));
+    if (problems.length === 0) problems.push(...consistencyProblems(expect.document.kind, outcome.json, ctx.advertised));
+  }
   if (expect.firstEvent !== undefined) {
     if (!outcome.firstEvent) problems.push('no event arrived');
     else if (outcome.firstEvent.event !== expect.firstEvent) problems.push(`first event is ${clip(outcome.firstEvent.event, 40)}, want ${expect.firstEvent}`);

@@ -4,7 +4,7 @@
  * here prints or logs; tokens given in the options never appear in the report.
  */
 import { isMcpExpectation, MATRIX, type HttpRequestSpec, type MatrixCase } from './cases.js';
-import { describeHttpExpectation, judgeHttp, PRM_WELL_KNOWN, type Verdict } from './checks.js';
+import { advertisedFrom, describeHttpExpectation, judgeHttp, PRM_WELL_KNOWN, type AdvertisedAuth, type Verdict } from './checks.js';
 import { describeNetworkError, send, type HttpOutcome } from './http.js';
 import { runMcpSession } from './mcpSession.js';
 import { clip } from './text.js';
@@ -127,6 +127,8 @@ interface RunContext {
   tampered: string | undefined;
   /** Set when any selected case forges a token. */
   forgeryTemplate: ForgeryTemplate | undefined;
+  /** From the root protected-resource metadata; undefined when it could not be read. */
+  advertised: AdvertisedAuth | undefined;
 }
 
 async function fetchJson(url: string, timeoutMs: number): Promise<Record<string, unknown> | undefined> {
@@ -217,6 +219,7 @@ async function runHttpCase(testCase: MatrixCase, request: HttpRequestSpec, ctx: 
     target: ctx.target,
     requestPath: url.pathname,
     requestOrigin: origin,
+    advertised: ctx.advertised,
     fetchDocument: (documentUrl: string): Promise<HttpOutcome> =>
       send(documentUrl, { method: 'GET', headers: { Accept: 'application/json' }, timeoutMs: ctx.timeoutMs }),
   });
@@ -287,7 +290,10 @@ export async function runMatrix(options: RunMatrixOptions): Promise<MatrixReport
   // Built before the cases run, so its look-ups do not eat into any one case's deadline.
   const needsForgery = selected.some((c) => c.request.kind === 'http' && c.request.credential?.kind === 'forged');
   const template = needsForgery ? await buildForgeryTemplate(target, options.token, timeoutMs) : undefined;
-  const ctx: RunContext = { target, options, timeoutMs, readTool, tampered, forgeryTemplate: template };
+  // What the server advertises (scopes, authorization servers): the matrix judges challenges
+  // and documents against it instead of assuming scope names.
+  const advertised = advertisedFrom(await fetchJson(`${target}${PRM_WELL_KNOWN}`, timeoutMs));
+  const ctx: RunContext = { target, options, timeoutMs, readTool, tampered, forgeryTemplate: template, advertised };
 
   // One case at a time: the gate judges a live deployment and must not load it.
   for (const testCase of selected) {

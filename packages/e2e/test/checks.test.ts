@@ -2,7 +2,7 @@
  * The parts of the judging that a fake server does not reach: CORS wildcards and the
  * RFC 9728 metadata-URL arithmetic.
  */
-import { corsProblems, resourceForMetadataUrl } from '../src/checks.js';
+import { advertisedFrom, challengeScopeProblems, consistencyProblems, corsProblems, resourceForMetadataUrl } from '../src/checks.js';
 
 const headers = (h: Record<string, string>) => new Headers(h);
 
@@ -36,5 +36,37 @@ describe('resource for a metadata URL (RFC 9728 §3.1 reversed)', () => {
     ['https://mcp.example/metadata', undefined],
   ])('%s -> %s', (url, resource) => {
     expect(resourceForMetadataUrl(new URL(url))).toBe(resource);
+  });
+});
+
+describe('consistency with what the server advertises (no assumed scope names)', () => {
+  const neonpanel = advertisedFrom({ scopes_supported: ['openid'], authorization_servers: ['https://my.neonpanel.com'] });
+
+  it('reads scopes and authorization servers from the root document, or nothing', () => {
+    expect(neonpanel).toEqual({ scopes: ['openid'], authorizationServers: ['https://my.neonpanel.com'] });
+    expect(advertisedFrom({ scopes_supported: ['openid'] })).toBeUndefined();
+    expect(advertisedFrom(undefined)).toBeUndefined();
+  });
+
+  it('a challenge may name only advertised scopes, and never offline_access', () => {
+    expect(challengeScopeProblems('openid', neonpanel)).toEqual([]);
+    expect(challengeScopeProblems('read:inventory openid', neonpanel)).toEqual(['challenge scope names read:inventory, not in scopes_supported (openid)']);
+    expect(challengeScopeProblems('openid offline_access', undefined)).toEqual(['challenge scope names offline_access']);
+  });
+
+  it('a path-inserted document must advertise what the root one does', () => {
+    expect(consistencyProblems('protected-resource-metadata', { scopes_supported: ['openid'], authorization_servers: ['https://my.neonpanel.com'] }, neonpanel)).toEqual([]);
+    expect(consistencyProblems('protected-resource-metadata', { scopes_supported: ['read:inventory'], authorization_servers: ['https://my.neonpanel.com'] }, neonpanel))
+      .toEqual(['scopes_supported differs from the root document\'s (read:inventory vs openid)']);
+    expect(consistencyProblems('protected-resource-metadata', { scopes_supported: ['openid'], authorization_servers: ['https://elsewhere.example'] }, neonpanel))
+      .toEqual(["authorization_servers differ from the root document's"]);
+  });
+
+  it("the mirrored authorization-server metadata must be the advertised issuer's and list every advertised scope", () => {
+    expect(consistencyProblems('authorization-server-metadata', { issuer: 'https://my.neonpanel.com/', scopes_supported: ['openid'] }, neonpanel)).toEqual([]);
+    expect(consistencyProblems('authorization-server-metadata', { issuer: 'https://other.example', scopes_supported: ['profile'] }, neonpanel)).toEqual([
+      'issuer https://other.example is not an advertised authorization server',
+      'advertised scopes the authorization server does not list: openid',
+    ]);
   });
 });

@@ -49,3 +49,22 @@ it('passes every case against the production build, real-token cases included', 
   expect(report.results.filter((r) => r.category === 'real-token').length).toBeGreaterThanOrEqual(9);
   expect(JSON.stringify(report)).not.toContain(token);
 }, 120_000);
+
+it('passes every case against the production build in the neonpanel profile (only openid, no aud, discovery only)', async () => {
+  await server?.stop();
+  server = await startRealServer({ profile: 'neonpanel' });
+  const prm = (await (await fetch(`${server.url}/.well-known/oauth-protected-resource`)).json()) as { scopes_supported: string[] };
+  expect(prm.scopes_supported).toEqual(['openid']);
+  const token = await server.token({ scope: 'openid' });
+  // A token with a fine-grained scope gets exactly that scope, so it lacks the probe tool's.
+  const probe = await scopedTool(server.url);
+  const other = ALL_SCOPES.split(' ').find((s) => s !== probe?.scope);
+  const limited = probe ? { limitedToken: await server.token({ scope: `openid ${other}` }), scopeProbeTool: probe.name } : {};
+
+  const report = await runMatrix({ url: server.url, token, timeoutMs: 5_000, ...limited });
+  const failures = report.results.filter((r) => !r.ok);
+  if (failures.length) throw new Error(`The matrix failed against the neonpanel-profile server:\n${explain(report)}`);
+  expect(report.failed).toBe(0);
+  expect(report.passed).toBe(MATRIX.length - (report.skipped?.length ?? 0));
+  expect(report.results.filter((r) => r.category === 'real-token').length).toBeGreaterThanOrEqual(9);
+}, 120_000);

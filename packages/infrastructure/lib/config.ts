@@ -18,6 +18,7 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
  */
 export type DeploymentStrategyName = 'blue-green' | 'rolling';
 export const DEPLOYMENT_STRATEGIES: readonly DeploymentStrategyName[] = ['blue-green', 'rolling'];
+export type OAuthProfile = 'neonpanel' | 'standard';
 
 export interface GatewayConfig {
   /** CloudFormation stack name. @default 'NeonPanelMcpGateway' */
@@ -47,8 +48,14 @@ export interface GatewayConfig {
   /** OAuth issuer (OAUTH_ISSUER). @default 'https://my.neonpanel.com' */
   oauthIssuer: string;
   /**
-   * JWKS URI (OAUTH_JWKS_URI). Must match `jwks_uri` in the issuer's discovery document.
-   * @default `${oauthIssuer}/.well-known/jwks.json`
+   * How the server reads the issuer's tokens (OAUTH_PROFILE): `neonpanel` for NeonPanel's
+   * authorization server (only `openid`, no RFC 8707 audience), `standard` for an RFC 8707
+   * server issuing the tools' fine-grained scopes. @default 'neonpanel'
+   */
+  oauthProfile: OAuthProfile;
+  /**
+   * JWKS URI (OAUTH_JWKS_URI), only to override discovery: without it the server reads
+   * `jwks_uri` from the issuer's metadata (RFC 8414, then OpenID discovery). @default undefined (discovered)
    */
   oauthJwksUri: string | undefined;
   /** Accepted `aud` values (OAUTH_AUDIENCE). @default [] (the server derives them from the public URL) */
@@ -155,7 +162,7 @@ export const CONTAINER_PORT = 3030;
 
 /** Names of variables the stack sets itself; `extraEnvironment` may not override them. */
 export const STACK_OWNED_VARIABLES = [
-  'NODE_ENV', 'PORT', 'HOST', 'PUBLIC_BASE_URL', 'NEONPANEL_API_BASE', 'OAUTH_ISSUER', 'OAUTH_JWKS_URI',
+  'NODE_ENV', 'PORT', 'HOST', 'PUBLIC_BASE_URL', 'NEONPANEL_API_BASE', 'OAUTH_ISSUER', 'OAUTH_PROFILE', 'OAUTH_JWKS_URI',
   'OAUTH_AUDIENCE', 'OAUTH_SCOPES', 'OAUTH_INTROSPECTION_URL', 'OAUTH_CLIENT_ID', 'OAUTH_CLIENT_SECRET',
   'TRUST_PROXY', 'SHUTDOWN_DRAIN_MS', 'ALB_IDLE_TIMEOUT_SECONDS', 'LOG_LEVEL', 'MCP_SESSION_MODE',
   'MCP_TOOLSETS', 'MCP_READ_ONLY',
@@ -244,9 +251,19 @@ export function resolveConfig(input: GatewayConfigInput, env: Record<string, str
 
   const oauthIssuer = httpsUrl('oauthIssuer', input.oauthIssuer ?? 'https://my.neonpanel.com');
   const oauthIntrospectionUrl = input.oauthIntrospectionUrl === undefined ? undefined : httpsUrl('oauthIntrospectionUrl', input.oauthIntrospectionUrl);
-  const oauthJwksUri = input.oauthJwksUri === undefined
-    ? (oauthIntrospectionUrl ? undefined : `${oauthIssuer}/.well-known/jwks.json`)
-    : httpsUrl('oauthJwksUri', input.oauthJwksUri);
+  // No guessed default: the server discovers `jwks_uri` from the issuer's metadata.
+  const oauthJwksUri = input.oauthJwksUri === undefined ? undefined : httpsUrl('oauthJwksUri', input.oauthJwksUri);
+  // The server refuses to start when OAUTH_AUDIENCE leaves out a resource it advertises
+  // (packages/server/src/config.ts); fail here, at synth, instead of at deploy.
+  const advertisedResources = ['', '/mcp', '/sse'].map((p) => `https://${domainName}${p}`);
+  const missingResources = (input.oauthAudience ?? []).length === 0 ? [] : advertisedResources.filter((r) => !input.oauthAudience!.includes(r));
+  if (missingResources.length > 0) {
+    throw new GatewayConfigError('oauthAudience', `must include every resource the server advertises; missing ${missingResources.join(', ')}`);
+  }
+  const oauthProfile = input.oauthProfile ?? 'neonpanel';
+  if (oauthProfile !== 'neonpanel' && oauthProfile !== 'standard') {
+    throw new GatewayConfigError('oauthProfile', `must be neonpanel or standard, got "${String(oauthProfile)}"`);
+  }
   if (oauthIntrospectionUrl && !input.oauthClientId) {
     throw new GatewayConfigError('oauthClientId', 'is required when oauthIntrospectionUrl is set');
   }
@@ -339,6 +356,7 @@ export function resolveConfig(input: GatewayConfigInput, env: Record<string, str
     hostedZoneName,
     neonpanelApiBase: httpsUrl('neonpanelApiBase', input.neonpanelApiBase ?? 'https://my.neonpanel.com'),
     oauthIssuer,
+    oauthProfile,
     oauthJwksUri,
     oauthAudience: [...(input.oauthAudience ?? [])],
     oauthScopes: [...(input.oauthScopes ?? [])],

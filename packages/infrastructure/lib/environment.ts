@@ -12,6 +12,7 @@ export function containerEnvironment(config: GatewayConfig): Record<string, stri
     PUBLIC_BASE_URL: `https://${config.domainName}`,
     NEONPANEL_API_BASE: config.neonpanelApiBase,
     OAUTH_ISSUER: config.oauthIssuer,
+    OAUTH_PROFILE: config.oauthProfile,
     // One proxy hop: the ALB. Express then takes the client address and scheme from X-Forwarded-*.
     TRUST_PROXY: '1',
     SHUTDOWN_DRAIN_MS: String(config.drainSeconds * 1000),

@@ -31,7 +31,9 @@ describe('resolveConfig defaults', () => {
   it('points at NeonPanel for the API and the issuer', () => {
     expect(config.neonpanelApiBase).toBe('https://my.neonpanel.com');
     expect(config.oauthIssuer).toBe('https://my.neonpanel.com');
-    expect(config.oauthJwksUri).toBe('https://my.neonpanel.com/.well-known/jwks.json');
+    // NeonPanel's profile, and no guessed JWKS URL: the server discovers it from the issuer.
+    expect(config.oauthProfile).toBe('neonpanel');
+    expect(config.oauthJwksUri).toBeUndefined();
     expect(config.oauthAudience).toEqual([]);
     expect(config.oauthScopes).toEqual([]);
   });
@@ -55,9 +57,21 @@ describe('resolveConfig defaults', () => {
     expect(fromEnv.account).toBe('123456789012');
   });
 
-  it('drops the JWKS default when only introspection is configured', () => {
-    const introspection = resolveConfig({ ...base, oauthIntrospectionUrl: 'https://auth.example.test/introspect', oauthClientId: 'c' });
-    expect(introspection.oauthJwksUri).toBeUndefined();
+  it('keeps standard selectable, and an explicit JWKS URI as an override', () => {
+    const standard = resolveConfig({ ...base, oauthProfile: 'standard', oauthJwksUri: 'https://auth.example.test/keys' });
+    expect(standard.oauthProfile).toBe('standard');
+    expect(standard.oauthJwksUri).toBe('https://auth.example.test/keys');
+    expect(containerEnvironment(standard)).toMatchObject({ OAUTH_PROFILE: 'standard', OAUTH_JWKS_URI: 'https://auth.example.test/keys' });
+    expect(configInputFromContext((key) => ({ oauthProfile: 'standard' } as Record<string, unknown>)[key]).oauthProfile).toBe('standard');
+  });
+
+  it('refuses an audience list that leaves out an advertised resource (the server would not start)', () => {
+    expect(() => resolveConfig({ ...base, oauthAudience: ['https://mcp.neonpanel.com'] }))
+      .toThrow(/oauthAudience: must include every resource the server advertises; missing https:\/\/mcp.neonpanel.com\/mcp, https:\/\/mcp.neonpanel.com\/sse/);
+  });
+
+  it('refuses an unknown profile, naming the setting', () => {
+    expect(() => resolveConfig({ ...base, oauthProfile: 'passport' as never })).toThrow(/oauthProfile: must be neonpanel or standard/);
   });
 });
 
@@ -143,7 +157,7 @@ describe('containerEnvironment', () => {
       PUBLIC_BASE_URL: 'https://mcp.neonpanel.com',
       NEONPANEL_API_BASE: 'https://my.neonpanel.com',
       OAUTH_ISSUER: 'https://my.neonpanel.com',
-      OAUTH_JWKS_URI: 'https://my.neonpanel.com/.well-known/jwks.json',
+      OAUTH_PROFILE: 'neonpanel',
       TRUST_PROXY: '1',
       SHUTDOWN_DRAIN_MS: '25000',
       ALB_IDLE_TIMEOUT_SECONDS: '3600',

@@ -48,8 +48,11 @@ it('uses the defaults: NeonPanel endpoints, 2-6 tasks, 30-day logs, no secrets',
     PUBLIC_BASE_URL: 'https://mcp.neonpanel.com',
     NEONPANEL_API_BASE: 'https://my.neonpanel.com',
     OAUTH_ISSUER: 'https://my.neonpanel.com',
+    OAUTH_PROFILE: 'neonpanel',
     MCP_SESSION_MODE: 'stateless',
   }));
+  // Found through the issuer's metadata by the server, never guessed by the stack.
+  expect(env).not.toHaveProperty('OAUTH_JWKS_URI');
   expect(env).not.toHaveProperty('OAUTH_AUDIENCE');
   expect(env).not.toHaveProperty('OAUTH_SCOPES');
   expect(containerDefinition()['Secrets']).toBeUndefined();

@@ -84,7 +84,7 @@ describe('parameters', () => {
       NEONPANEL_API_BASE: 'https://api.example.test',
       OAUTH_ISSUER: 'https://auth.example.test',
       OAUTH_JWKS_URI: 'https://auth.example.test/keys',
-      OAUTH_AUDIENCE: 'https://mcp.neonpanel.com,neonpanel-mcp',
+      OAUTH_AUDIENCE: 'https://mcp.neonpanel.com,https://mcp.neonpanel.com/mcp,https://mcp.neonpanel.com/sse,neonpanel-mcp',
       OAUTH_SCOPES: 'read:inventory read:analytics',
       OAUTH_INTROSPECTION_URL: 'https://auth.example.test/introspect',
       OAUTH_CLIENT_ID: 'neonpanel-mcp',

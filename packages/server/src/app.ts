@@ -10,6 +10,7 @@ import type { TokenVerifier } from './auth/types.js';
 import type { MetadataSource } from './auth/authorizationServerMetadata.js';
 import { metadataUrlFor } from './auth/protectedResourceMetadata.js';
 import { requireBearer, type ChallengeContext } from './auth/middleware.js';
+import { stepUpScopes } from './auth/policy.js';
 import { securityHeaders } from './http/securityHeaders.js';
 import { accessLog } from './http/accessLog.js';
 import { corsMiddleware } from './http/cors.js';
@@ -38,11 +39,20 @@ export interface AppDeps {
   logger: Logger;
   verifier: TokenVerifier;
   authorizationServerMetadata: MetadataSource;
+  /** The scopes PRM and challenges name (auth/policy.ts); may change once the issuer's metadata is known. */
+  advertisedScopes: () => readonly string[];
   endpoints: ProtectedEndpoints;
 }
 
-export function challengeContext(config: Config): ChallengeContext {
-  return { resourceMetadataUrl: metadataUrlFor(config.publicBaseUrl), scopes: config.oauth.scopes };
+/** Where challenges point, and the scopes they name: read on every challenge, so discovery can refine them. */
+export function challengeContext(config: Config, scopes: () => readonly string[]): ChallengeContext {
+  return {
+    resourceMetadataUrl: metadataUrlFor(config.publicBaseUrl),
+    get scopes() {
+      return scopes();
+    },
+    insufficientScope: (required) => stepUpScopes(required, scopes(), config.oauth.scopeMap).join(' '),
+  };
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -58,9 +68,14 @@ export function createApp(deps: AppDeps): Express {
   app.use(corsMiddleware());
 
   // The MCP endpoints come first: they carry almost all traffic, and express tries layers in order.
+  const challenge = challengeContext(config, deps.advertisedScopes);
   const auth = requireBearer({
     verifier: deps.verifier,
-    ...challengeContext(config),
+    resourceMetadataUrl: challenge.resourceMetadataUrl,
+    get scopes() {
+      return challenge.scopes;
+    },
+    insufficientScope: challenge.insufficientScope!,
     onUnexpectedError: (err) => logger.error({ err }, 'token verification failed unexpectedly'),
   });
   const guard: RequestHandler = endpoints.guard ?? ((_req, _res, next) => next());
@@ -74,12 +89,13 @@ export function createApp(deps: AppDeps): Express {
   app.use(healthRouter({
     neonpanelApiBase: config.neonpanelApiBase,
     jwksUri: config.oauth.jwksUri,
+    ...(config.oauth.discoverJwks ? { discovery: deps.authorizationServerMetadata } : {}),
     timeoutMs: config.oauth.httpTimeoutMs,
   }));
   app.use(discoveryRouter({
     resources: resourceIdentifiers(config.publicBaseUrl),
     issuer: config.oauth.issuer,
-    scopes: config.oauth.scopes,
+    scopes: deps.advertisedScopes,
     documentationUrl: `${config.publicBaseUrl}/mcp/capabilities`,
     authorizationServerMetadata: deps.authorizationServerMetadata,
     logger,

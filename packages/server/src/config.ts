@@ -87,6 +87,10 @@ const EnvSchema = z.object({
   OAUTH_JWKS_URI: httpUrl.optional(),
   OAUTH_AUDIENCE: z.string().optional(),
   OAUTH_SCOPES: z.string().optional(),
+  OAUTH_PROFILE: z.enum(['neonpanel', 'standard'], { error: 'must be neonpanel or standard' }).default('standard'),
+  OAUTH_ADVERTISED_SCOPES: z.string().optional(),
+  OAUTH_SCOPE_MAP: z.string().optional(),
+  OAUTH_ALLOWED_CLIENTS: z.string().optional(),
   OAUTH_INTROSPECTION_URL: httpUrl.optional(),
   OAUTH_CLIENT_ID: z.string().optional(),
   OAUTH_CLIENT_SECRET: z.string().optional(),
@@ -126,6 +130,37 @@ const EnvSchema = z.object({
 
 export type Env = Record<string, string | undefined>;
 
+export type OAuthProfile = 'neonpanel' | 'standard';
+
+/** Token scope → the tool scopes it grants; `'*'` grants every scope a tool of the registry needs. */
+export type ScopeMap = Readonly<Record<string, readonly string[] | '*'>>;
+
+/** Under `neonpanel`, `openid` is the only scope NeonPanel issues, so it grants every tool. */
+export const PROFILE_SCOPE_MAPS: Readonly<Record<OAuthProfile, ScopeMap>> = {
+  neonpanel: { openid: '*' },
+  standard: {},
+};
+
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+
+/**
+ * `OAUTH_SCOPE_MAP`: entries separated by `;`, each `token-scope=tool-scope tool-scope…` or
+ * `token-scope=*`. Example: `openid=*` or `openid=read:companies read:inventory;admin=*`.
+ */
+export function parseScopeMap(raw: string): ScopeMap {
+  const map: Record<string, readonly string[] | '*'> = {};
+  for (const entry of raw.split(';').map((e) => e.trim()).filter(Boolean)) {
+    const eq = entry.indexOf('=');
+    const from = eq > 0 ? entry.slice(0, eq).trim() : '';
+    const to = eq > 0 ? entry.slice(eq + 1).trim().split(/[\s,]+/).filter(Boolean) : [];
+    if (!SCOPE_TOKEN.test(from) || to.length === 0 || !to.every((s) => SCOPE_TOKEN.test(s))) {
+      throw new ConfigError('OAUTH_SCOPE_MAP', `must be entries like "openid=*" or "openid=read:inventory read:companies" separated by ";"; got "${entry.slice(0, 60)}"`);
+    }
+    map[from] = to.length === 1 && to[0] === '*' ? '*' : to;
+  }
+  return map;
+}
+
 export interface Config {
   nodeEnv: 'production' | 'development' | 'test';
   port: number;
@@ -134,14 +169,29 @@ export interface Config {
   publicBaseUrl: string;
   neonpanelApiBase: string;
   oauth: {
+    /**
+     * How this server reads the authorization server's tokens: `neonpanel` (only `openid`,
+     * no RFC 8707 audience, see auth/policy.ts) or `standard` (fine-grained scopes, `aud` = this resource).
+     */
+    profile: OAuthProfile;
     issuer: string;
+    /** Set by the operator; when undefined (and no introspection only), `jwks_uri` is discovered from the issuer's metadata. */
     jwksUri: string | undefined;
+    /** True when the JWKS comes from discovery rather than OAUTH_JWKS_URI. */
+    discoverJwks: boolean;
     introspectionUrl: string | undefined;
     clientId: string | undefined;
     clientSecret: string | undefined;
     /** Every `aud` value a token may carry to be accepted here. */
     audiences: string[];
-    scopes: string[];
+    /** OAUTH_SCOPES: the scopes `standard` advertises by default (today's behaviour); undefined = the tools' scopes. */
+    scopes: string[] | undefined;
+    /** OAUTH_ADVERTISED_SCOPES: scopes named in PRM and challenges, in every profile; undefined = the profile's rule. */
+    advertisedScopes: string[] | undefined;
+    /** OAUTH_SCOPE_MAP: token scope → tool scopes it grants (`*` = every tool scope). */
+    scopeMap: ScopeMap;
+    /** OAUTH_ALLOWED_CLIENTS: when set, only tokens of these clients (`client_id`/`azp`, or a client `aud`) are accepted. */
+    allowedClients: string[] | undefined;
     algorithms: string[];
     clockSkewSeconds: number;
     httpTimeoutMs: number;
@@ -219,9 +269,6 @@ export function loadConfig(env: Env = process.env): Config {
 
   if (production) {
     if (!e.OAUTH_ISSUER) throw new ConfigError('OAUTH_ISSUER', 'is required when NODE_ENV=production');
-    if (!e.OAUTH_JWKS_URI && !e.OAUTH_INTROSPECTION_URL) {
-      throw new ConfigError('OAUTH_JWKS_URI', 'or OAUTH_INTROSPECTION_URL is required when NODE_ENV=production');
-    }
     if (!e.PUBLIC_BASE_URL) throw new ConfigError('PUBLIC_BASE_URL', 'is required when NODE_ENV=production');
   }
   if (e.OAUTH_INTROSPECTION_URL && !e.OAUTH_CLIENT_ID) {
@@ -239,7 +286,17 @@ export function loadConfig(env: Env = process.env): Config {
   const publicBaseUrl = stripSlash(e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`);
   // Outside production the embedded development authorization server (`pnpm dev`) listens here.
   const issuer = stripSlash(e.OAUTH_ISSUER ?? 'http://localhost:3031');
-  const jwksUri = e.OAUTH_JWKS_URI ?? (e.OAUTH_INTROSPECTION_URL ? undefined : `${issuer}/jwks`);
+  // No guessing: without OAUTH_JWKS_URI the keys are found through the issuer's metadata
+  // (RFC 8414, then OpenID discovery), unless only introspection is configured.
+  const jwksUri = e.OAUTH_JWKS_URI;
+  const discoverJwks = !e.OAUTH_JWKS_URI && !e.OAUTH_INTROSPECTION_URL;
+  const audiences = list(e.OAUTH_AUDIENCE) ?? defaultAudiences(publicBaseUrl);
+  const unaccepted = resourceIdentifiers(publicBaseUrl).filter((r) => !audiences.includes(r));
+  if (unaccepted.length > 0) {
+    // Every resource advertised in RFC 9728 metadata is one a client may ask a token for;
+    // refusing such a token would make discovery lie.
+    throw new ConfigError('OAUTH_AUDIENCE', `must include every resource this server advertises; missing ${unaccepted.join(', ')}`);
+  }
 
   const algorithms = list(e.OAUTH_ALGORITHMS) ?? [...ASYMMETRIC_ALGORITHMS];
   const badAlg = algorithms.find((a) => !(ASYMMETRIC_ALGORITHMS as readonly string[]).includes(a));
@@ -252,6 +309,10 @@ export function loadConfig(env: Env = process.env): Config {
     ? ['localhost', '127.0.0.1', '[::1]', new URL(publicBaseUrl).hostname].flatMap((h) => [h, `${h}:${e.PORT}`])
     : []);
 
+  if (e.OAUTH_AUTHORIZATION_ENDPOINT && e.OAUTH_TOKEN_ENDPOINT && discoverJwks) {
+    // Endpoints given by hand mean the issuer publishes no metadata, so there is no jwks_uri to discover.
+    throw new ConfigError('OAUTH_JWKS_URI', 'is required when OAUTH_AUTHORIZATION_ENDPOINT and OAUTH_TOKEN_ENDPOINT replace the issuer\'s metadata');
+  }
   const staticMetadata = e.OAUTH_AUTHORIZATION_ENDPOINT && e.OAUTH_TOKEN_ENDPOINT
     ? {
         authorizationEndpoint: e.OAUTH_AUTHORIZATION_ENDPOINT,
@@ -267,13 +328,18 @@ export function loadConfig(env: Env = process.env): Config {
     publicBaseUrl,
     neonpanelApiBase: stripSlash(e.NEONPANEL_API_BASE),
     oauth: {
+      profile: e.OAUTH_PROFILE,
       issuer,
       jwksUri,
+      discoverJwks,
       introspectionUrl: e.OAUTH_INTROSPECTION_URL,
       clientId: e.OAUTH_CLIENT_ID,
       clientSecret: e.OAUTH_CLIENT_SECRET,
-      audiences: list(e.OAUTH_AUDIENCE) ?? defaultAudiences(publicBaseUrl),
-      scopes: list(e.OAUTH_SCOPES) ?? [...DEFAULT_SCOPES],
+      audiences,
+      scopes: list(e.OAUTH_SCOPES),
+      advertisedScopes: list(e.OAUTH_ADVERTISED_SCOPES),
+      scopeMap: e.OAUTH_SCOPE_MAP !== undefined ? parseScopeMap(e.OAUTH_SCOPE_MAP) : PROFILE_SCOPE_MAPS[e.OAUTH_PROFILE],
+      allowedClients: list(e.OAUTH_ALLOWED_CLIENTS),
       algorithms,
       clockSkewSeconds: e.OAUTH_CLOCK_SKEW_SECONDS,
       httpTimeoutMs: e.OAUTH_HTTP_TIMEOUT_MS,

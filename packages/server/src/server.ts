@@ -8,7 +8,16 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { createVerifier } from './auth/createVerifier.js';
-import { fetchedMetadataSource, staticMetadata, type MetadataSource } from './auth/authorizationServerMetadata.js';
+import {
+  fetchedMetadataSource,
+  jwksUriOf,
+  staticMetadata,
+  staticMetadataSource,
+  type MetadataSource,
+} from './auth/authorizationServerMetadata.js';
+import { describePolicy } from './auth/policy.js';
+import { advertisedScopesFor } from './auth/advertisedScopes.js';
+import { toolScopesOf } from './tools/scopes.js';
 import type { TokenVerifier } from './auth/types.js';
 import { createApp, challengeContext } from './app.js';
 import { createMcpEndpoints, type McpEndpoints } from './mcp/endpoints.js';
@@ -36,31 +45,46 @@ export interface RunningServer {
   shutdown(reason?: string): Promise<void>;
 }
 
-function authorizationServerMetadataFor(config: Config): MetadataSource {
+function authorizationServerMetadataFor(config: Config, scopes: readonly string[]): MetadataSource {
   const s = config.oauth.staticMetadata;
-  if (s) {
-    const doc = staticMetadata({ issuer: config.oauth.issuer, ...s, scopes: config.oauth.scopes });
-    return { get: () => Promise.resolve(doc) };
-  }
+  if (s) return staticMetadataSource(staticMetadata({ issuer: config.oauth.issuer, ...s, jwksUri: config.oauth.jwksUri, scopes }));
   return fetchedMetadataSource({ issuer: config.oauth.issuer, timeoutMs: config.oauth.httpTimeoutMs });
 }
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel);
-  let stopPurging = () => {};
-  let verifier = options.verifier;
-  if (!verifier) {
-    const cached = createVerifier(config);
-    stopPurging = cached.startPurging();
-    verifier = cached;
-  }
-  const neonpanel = options.neonpanel ?? createNeonPanelClient(config, logger);
   const registry = options.registry ?? defaultRegistry({
     selection: config.mcp.tools,
     onUnexpectedError: (err, tool) => logger.error({ err, tool }, 'tool failed unexpectedly'),
   });
-  const challenge = challengeContext(config);
-  const authorizationServerMetadata = authorizationServerMetadataFor(config);
+  const toolScopes = toolScopesOf(registry);
+  const authorizationServerMetadata = authorizationServerMetadataFor(config, advertisedScopesFor(config, toolScopes)());
+  const advertised = advertisedScopesFor(config, toolScopes, authorizationServerMetadata);
+  let stopPurging = () => {};
+  let verifier = options.verifier;
+  if (!verifier) {
+    const cached = createVerifier(config, {
+      toolScopes,
+      discoveredJwksUri: () => authorizationServerMetadata.get().then(jwksUriOf),
+    });
+    stopPurging = cached.startPurging();
+    verifier = cached;
+  }
+  // Discovery starts now, in the background: an issuer that is down at start-up must not
+  // stop the process; requests that need a key get 503 until it answers.
+  authorizationServerMetadata.get().then(
+    () => logger.info({ issuer: config.oauth.issuer }, 'authorization server metadata discovered'),
+    (err: unknown) => logger.warn({ issuer: config.oauth.issuer, reason: (err as Error).message }, 'authorization server metadata not available yet'),
+  );
+  logger.info(describePolicy({
+    profile: config.oauth.profile,
+    audiences: config.oauth.audiences,
+    allowedClients: config.oauth.allowedClients,
+    map: config.oauth.scopeMap,
+    advertised: advertised(),
+  }), 'auth policy');
+  const neonpanel = options.neonpanel ?? createNeonPanelClient(config, logger);
+  const challenge = challengeContext(config, advertised);
   const services = createToolServices({ neonpanelBaseUrl: config.neonpanelApiBase, companyCacheTtlMs: config.upstream.companyCacheTtlMs });
   const mcp = createMcpEndpoints({ config, logger, registry, neonpanel, services, challenge });
   const app = createApp({
@@ -68,6 +92,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     logger,
     verifier,
     authorizationServerMetadata,
+    advertisedScopes: advertised,
     endpoints: {
       ...mcp.endpoints,
       toolsCall: restToolsHandler({ registry, neonpanel, services, challenge }),
@@ -75,7 +100,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         registry,
         publicBaseUrl: config.publicBaseUrl,
         issuer: config.oauth.issuer,
-        scopes: config.oauth.scopes,
+        scopes: advertised(),
         sessionMode: config.mcp.sessionMode,
         authorizationServerMetadata,
       }),

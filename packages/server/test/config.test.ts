@@ -31,10 +31,14 @@ describe('loadConfig', () => {
     expect(config.neonpanelApiBase).toBe('https://my.neonpanel.com');
     expect(config.logLevel).toBe('info');
     expect(config.oauth.issuer).toBe('http://localhost:3031');
-    expect(config.oauth.jwksUri).toBe('http://localhost:3031/jwks');
+    // No guessed JWKS URL: it is discovered from the issuer's metadata.
+    expect(config.oauth.jwksUri).toBeUndefined();
+    expect(config.oauth.discoverJwks).toBe(true);
     expect(config.oauth.introspectionUrl).toBeUndefined();
-    expect(config.oauth.scopes).toEqual([...DEFAULT_SCOPES]);
-    expect(config.oauth.scopes).toEqual([
+    expect(config.oauth.profile).toBe('standard');
+    expect(config.oauth.scopeMap).toEqual({});
+    expect(config.oauth.scopes).toBeUndefined();
+    expect([...DEFAULT_SCOPES]).toEqual([
       'read:inventory', 'read:analytics', 'read:companies', 'read:reports', 'read:warehouses',
       'read:revenue', 'read:cogs', 'read:landed-cost', 'write:import',
       'write:inventory', 'read:documents', 'write:documents', 'read:payments', 'write:payments',
@@ -59,7 +63,6 @@ describe('loadConfig', () => {
 
   test.each([
     ['OAUTH_ISSUER', { ...PRODUCTION, OAUTH_ISSUER: undefined }],
-    ['OAUTH_JWKS_URI', { ...PRODUCTION, OAUTH_JWKS_URI: undefined }],
     ['PUBLIC_BASE_URL', { ...PRODUCTION, PUBLIC_BASE_URL: undefined }],
     ['OAUTH_ISSUER', { ...PRODUCTION, OAUTH_ISSUER: '' }],
   ])('production without %s refuses, naming the variable in one line', (variable, env) => {
@@ -69,9 +72,54 @@ describe('loadConfig', () => {
     expect(error.message).not.toContain('\n');
   });
 
-  test('the missing verifier source names both ways to provide one', () => {
-    const error = configError({ ...PRODUCTION, OAUTH_JWKS_URI: undefined });
-    expect(error.message).toContain('OAUTH_INTROSPECTION_URL');
+  test('production without OAUTH_JWKS_URI discovers the JWKS from the issuer instead of guessing a URL', () => {
+    const config = loadConfig({ ...PRODUCTION, OAUTH_JWKS_URI: undefined });
+    expect(config.oauth.jwksUri).toBeUndefined();
+    expect(config.oauth.discoverJwks).toBe(true);
+  });
+
+  test('endpoints given by hand (no issuer metadata) need OAUTH_JWKS_URI, since there is nothing to discover it from', () => {
+    const error = configError({ ...PRODUCTION, OAUTH_JWKS_URI: undefined, OAUTH_AUTHORIZATION_ENDPOINT: 'https://auth.example.com/a', OAUTH_TOKEN_ENDPOINT: 'https://auth.example.com/t' });
+    expect(error.variable).toBe('OAUTH_JWKS_URI');
+    expect(loadConfig({ ...PRODUCTION, OAUTH_AUTHORIZATION_ENDPOINT: 'https://auth.example.com/a', OAUTH_TOKEN_ENDPOINT: 'https://auth.example.com/t' }).oauth.staticMetadata).toBeDefined();
+  });
+
+  test('the NeonPanel profile needs only the issuer, the public URL and the API base', () => {
+    const config = loadConfig({ NODE_ENV: 'production', OAUTH_PROFILE: 'neonpanel', OAUTH_ISSUER: 'https://my.neonpanel.com', PUBLIC_BASE_URL: 'https://mcp.neonpanel.com', NEONPANEL_API_BASE: 'https://my.neonpanel.com' });
+    expect(config.oauth.profile).toBe('neonpanel');
+    expect(config.oauth.discoverJwks).toBe(true);
+    expect(config.oauth.scopeMap).toEqual({ openid: '*' });
+    expect(config.oauth.advertisedScopes).toBeUndefined();
+  });
+
+  test('OAUTH_PROFILE takes only neonpanel or standard', () => {
+    const error = configError({ OAUTH_PROFILE: 'laravel' });
+    expect(error.variable).toBe('OAUTH_PROFILE');
+    expect(error.message).toContain('neonpanel or standard');
+  });
+
+  test('OAUTH_SCOPE_MAP, OAUTH_ADVERTISED_SCOPES and OAUTH_ALLOWED_CLIENTS are parsed', () => {
+    const config = loadConfig({
+      OAUTH_SCOPE_MAP: 'openid=read:companies read:inventory; admin=*',
+      OAUTH_ADVERTISED_SCOPES: 'openid read:companies',
+      OAUTH_ALLOWED_CLIENTS: 'chatgpt-1, claude-2',
+    });
+    expect(config.oauth.scopeMap).toEqual({ openid: ['read:companies', 'read:inventory'], admin: '*' });
+    expect(config.oauth.advertisedScopes).toEqual(['openid', 'read:companies']);
+    expect(config.oauth.allowedClients).toEqual(['chatgpt-1', 'claude-2']);
+  });
+
+  test.each(['openid', '=read:inventory', 'openid=', 'open"id=*'])('a malformed OAUTH_SCOPE_MAP (%s) names the variable', (raw) => {
+    expect(configError({ OAUTH_SCOPE_MAP: raw }).variable).toBe('OAUTH_SCOPE_MAP');
+  });
+
+  test('OAUTH_AUDIENCE that leaves out an advertised resource refuses to start, naming OAUTH_AUDIENCE', () => {
+    // Found in review: OAUTH_AUDIENCE=<base> while /.well-known/oauth-protected-resource/mcp advertised <base>/mcp.
+    const error = configError({ ...PRODUCTION, OAUTH_AUDIENCE: 'https://mcp.example.com' });
+    expect(error.variable).toBe('OAUTH_AUDIENCE');
+    expect(error.message).toContain('https://mcp.example.com/mcp');
+    expect(error.message).toContain('https://mcp.example.com/sse');
+    expect(error.message).not.toContain('\n');
   });
 
   test('production accepts introspection as the verifier source', () => {
@@ -115,8 +163,8 @@ describe('loadConfig', () => {
   });
 
   test('OAUTH_AUDIENCE is a comma list that replaces the defaults', () => {
-    const config = loadConfig({ ...PRODUCTION, OAUTH_AUDIENCE: 'https://api.example.com, urn:neonpanel:mcp ,https://mcp.example.com/mcp' });
-    expect(config.oauth.audiences).toEqual(['https://api.example.com', 'urn:neonpanel:mcp', 'https://mcp.example.com/mcp']);
+    const config = loadConfig({ ...PRODUCTION, OAUTH_AUDIENCE: 'https://mcp.example.com, urn:neonpanel:mcp ,https://mcp.example.com/mcp,https://mcp.example.com/sse' });
+    expect(config.oauth.audiences).toEqual(['https://mcp.example.com', 'urn:neonpanel:mcp', 'https://mcp.example.com/mcp', 'https://mcp.example.com/sse']);
   });
 
   test('default audiences are the advertised resources (no stray slash) plus the root as URL.href spells it', () => {
@@ -126,7 +174,7 @@ describe('loadConfig', () => {
     expect(config.oauth.audiences).toEqual([...resourceIdentifiers(config.publicBaseUrl), new URL('https://mcp.example.com').href]);
   });
 
-  test('OAUTH_SCOPES replaces the default scope set', () => {
+  test('OAUTH_SCOPES is kept as given (what standard advertises instead of the tools\' scopes)', () => {
     expect(loadConfig({ OAUTH_SCOPES: 'read:inventory write:import' }).oauth.scopes).toEqual(['read:inventory', 'write:import']);
   });
 

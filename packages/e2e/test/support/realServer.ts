@@ -26,6 +26,14 @@ export interface RealServer {
 export interface StartOptions {
   /** How long the server may take to answer /health. Default 20 s. */
   startTimeoutMs?: number;
+  /**
+   * `standard` (default): the server is told the JWKS URL and the endpoints, tokens carry
+   * `aud` = the server. `neonpanel`: as production runs against my.neonpanel.com: the issuer
+   * publishes OpenID discovery only (JWKS at /.well-known/jwks.json, scopes_supported
+   * ["openid"]); the server gets only OAUTH_PROFILE, OAUTH_ISSUER, PUBLIC_BASE_URL and
+   * NEONPANEL_API_BASE; tokens carry no `aud` and the scopes given.
+   */
+  profile?: 'standard' | 'neonpanel';
 }
 
 async function freePort(): Promise<number> {
@@ -36,11 +44,28 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** Serves the issuer's JWKS; everything else is 404, so no request leaves the machine. */
-async function startIssuer(jwk: Record<string, unknown>): Promise<{ url: string; close(): Promise<void> }> {
+/** Serves the issuer's JWKS (and, as NeonPanel, its OpenID document); everything else is 404, so no request leaves the machine. */
+async function startIssuer(jwk: Record<string, unknown>, profile: 'standard' | 'neonpanel'): Promise<{ url: string; close(): Promise<void> }> {
+  const jwksPath = profile === 'neonpanel' ? '/.well-known/jwks.json' : '/jwks';
   const server = http.createServer((req, res) => {
     req.resume();
-    if (req.method === 'GET' && req.url === '/jwks') {
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    if (profile === 'neonpanel' && req.method === 'GET' && req.url === '/.well-known/openid-configuration') {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({
+        issuer: url,
+        authorization_endpoint: `${url}/oauth2/authorize`,
+        token_endpoint: `${url}/oauth2/token`,
+        registration_endpoint: `${url}/oauth2/register`,
+        jwks_uri: `${url}${jwksPath}`,
+        scopes_supported: ['openid'],
+        response_types_supported: ['code'],
+        code_challenge_methods_supported: ['S256'],
+        token_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+      }));
+      return;
+    }
+    if (req.method === 'GET' && req.url === jwksPath) {
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify({ keys: [jwk] }));
       return;
@@ -94,7 +119,8 @@ export async function startRealServer(options: StartOptions = {}): Promise<RealS
   const kid = 'e2e-test-key';
   const { privateKey, publicKey } = await generateKeyPair('ES256');
   const jwk = { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' };
-  const issuerServer = await startIssuer(jwk);
+  const profile = options.profile ?? 'standard';
+  const issuerServer = await startIssuer(jwk, profile);
   const issuer = issuerServer.url;
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -109,9 +135,13 @@ export async function startRealServer(options: StartOptions = {}): Promise<RealS
       PORT: String(port),
       PUBLIC_BASE_URL: url,
       OAUTH_ISSUER: issuer,
-      OAUTH_JWKS_URI: `${issuer}/jwks`,
-      OAUTH_AUTHORIZATION_ENDPOINT: `${issuer}/authorize`,
-      OAUTH_TOKEN_ENDPOINT: `${issuer}/token`,
+      ...(profile === 'neonpanel'
+        ? { OAUTH_PROFILE: 'neonpanel' }
+        : {
+            OAUTH_JWKS_URI: `${issuer}/jwks`,
+            OAUTH_AUTHORIZATION_ENDPOINT: `${issuer}/authorize`,
+            OAUTH_TOKEN_ENDPOINT: `${issuer}/token`,
+          }),
       // Nothing the matrix calls reaches NeonPanel; if something did, it stays on loopback.
       NEONPANEL_API_BASE: `${issuer}/neonpanel`,
       LOG_LEVEL: 'warn',
@@ -136,15 +166,17 @@ export async function startRealServer(options: StartOptions = {}): Promise<RealS
   return {
     url,
     issuer,
-    token: ({ scope, sub = 'e2e-user', expiresIn = '10m' }) =>
-      new SignJWT({ scope, client_id: 'e2e-client' })
+    token: ({ scope, sub = 'e2e-user', expiresIn = '10m' }) => {
+      const jwt = new SignJWT({ scope, client_id: 'e2e-client' })
         .setProtectedHeader({ alg: 'ES256', kid, typ: 'at+jwt' })
-        .setIssuer(issuer)
-        .setAudience(url)
+        .setIssuer(issuer);
+      if (profile === 'standard') jwt.setAudience(url);
+      return jwt
         .setSubject(sub)
         .setIssuedAt()
         .setExpirationTime(expiresIn)
-        .sign(privateKey as CryptoKey),
+        .sign(privateKey as CryptoKey);
+    },
     output: () => output,
     stop,
   };

@@ -19,7 +19,7 @@ export const FIXTURE_CONTEXT = {
   region: 'eu-west-1',
   oauthIssuer: 'https://auth.example.test',
   oauthJwksUri: 'https://auth.example.test/keys',
-  oauthAudience: 'https://mcp.neonpanel.com,neonpanel-mcp',
+  oauthAudience: 'https://mcp.neonpanel.com,https://mcp.neonpanel.com/mcp,https://mcp.neonpanel.com/sse,neonpanel-mcp',
   oauthScopes: 'read:inventory read:analytics',
   oauthIntrospectionUrl: 'https://auth.example.test/introspect',
   oauthClientId: 'neonpanel-mcp',

@@ -3,7 +3,8 @@
  */
 import type { AuthInfo, TokenVerifier } from './types.js';
 import { InvalidTokenError, VerifierUnavailableError } from './errors.js';
-import { scopesFromClaims } from './claims.js';
+import { checkAudience, scopesFromClaims } from './policy.js';
+import type { OAuthProfile } from '../config.js';
 
 export interface IntrospectionVerifierOptions {
   introspectionUrl: string;
@@ -11,6 +12,9 @@ export interface IntrospectionVerifierOptions {
   clientSecret?: string | undefined;
   issuer: string;
   audiences: string[];
+  /** How `aud` is judged (auth/policy.ts). Default `standard`. */
+  profile?: OAuthProfile;
+  allowedClients?: readonly string[] | undefined;
   timeoutMs: number;
   clockSkewSeconds: number;
   fetch?: typeof fetch;
@@ -55,16 +59,26 @@ export function createIntrospectionVerifier(options: IntrospectionVerifierOption
       if (typeof claims['iss'] === 'string' && claims['iss'].replace(/\/+$/, '') !== options.issuer) {
         throw new InvalidTokenError('The access token was issued by another authorization server.');
       }
-      const aud = claims['aud'] === undefined ? [] : Array.isArray(claims['aud']) ? claims['aud'] : [claims['aud']];
-      const resource = aud.find((a): a is string => typeof a === 'string' && options.audiences.includes(a));
-      if (aud.length > 0 && !resource) throw new InvalidTokenError('The access token was not issued for this resource.');
+      // Introspection answers often omit `aud`; one that names audiences is held to the policy.
+      let resource: string | undefined;
+      let clientId = typeof claims['client_id'] === 'string' ? claims['client_id'] : undefined;
+      if (claims['aud'] !== undefined || options.allowedClients?.length) {
+        const decision = checkAudience(claims, {
+          profile: claims['aud'] === undefined ? 'neonpanel' : options.profile ?? 'standard',
+          audiences: options.audiences,
+          allowedClients: options.allowedClients,
+        });
+        if (!decision.ok) throw new InvalidTokenError(decision.reason);
+        resource = decision.resource;
+        clientId = decision.clientId;
+      }
       if (typeof claims['sub'] !== 'string' || claims['sub'] === '') throw new InvalidTokenError('The access token has no subject.');
       return {
         token,
-        clientId: typeof claims['client_id'] === 'string' ? claims['client_id'] : '',
+        clientId: clientId ?? '',
         scopes: scopesFromClaims(claims),
         ...(exp !== undefined ? { expiresAt: exp } : {}),
-        ...(resource ? { resource: new URL(resource) } : {}),
+        ...(resource && URL.canParse(resource) ? { resource: new URL(resource) } : {}),
         extra: { subject: claims['sub'], issuer: claims['iss'] ?? options.issuer },
       };
     },

@@ -1,16 +1,22 @@
 /**
  * Verifies JWT access tokens (RFC 9068 style) against the issuer's remote JWKS with jose.
  */
-import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import type { OAuthProfile } from '../config.js';
 import type { AuthInfo, TokenVerifier } from './types.js';
 import { InvalidTokenError, VerifierUnavailableError } from './errors.js';
-import { scopesFromClaims } from './claims.js';
+import { checkAudience, scopesFromClaims } from './policy.js';
 
 export interface JwtVerifierOptions {
   issuer: string;
-  jwksUri: string;
-  /** Accepted `aud` values; the token must name at least one. */
+  /** The JWKS URL, or where to find it once the issuer's metadata is discovered (rejects while it is not). */
+  jwksUri: string | (() => Promise<string>);
+  /** Accepted `aud` values; under `standard` the token must name at least one. */
   audiences: string[];
+  /** How `aud` is judged (auth/policy.ts). Default `standard`. */
+  profile?: OAuthProfile;
+  /** OAUTH_ALLOWED_CLIENTS. */
+  allowedClients?: readonly string[] | undefined;
   /** Asymmetric algorithms allowed; anything else (including `none` and HS*) is rejected. */
   algorithms: string[];
   clockSkewSeconds: number;
@@ -45,13 +51,31 @@ function describe(error: unknown): string {
   return 'The access token is malformed or invalid.';
 }
 
+/** One jose remote key set per JWKS URL, made when the URL is first known (it may come from discovery). */
+function keyResolver(options: JwtVerifierOptions): JWTVerifyGetKey {
+  const sets = new Map<string, JWTVerifyGetKey>();
+  const setFor = (uri: string) => {
+    let set = sets.get(uri);
+    if (!set) {
+      set = createRemoteJWKSet(new URL(uri), {
+        timeoutDuration: options.timeoutMs,
+        cooldownDuration: options.cooldownMs,
+        cacheMaxAge: 10 * 60_000,
+      });
+      sets.set(uri, set);
+    }
+    return set;
+  };
+  const source = options.jwksUri;
+  if (typeof source === 'string') return setFor(source);
+  // jose checks the algorithm against the allow-list before it asks for a key, so `none`
+  // and HS* tokens are refused (401) even while discovery has not succeeded yet (503).
+  return async (header, token) => setFor(await source())(header, token);
+}
+
 export function createJwtVerifier(options: JwtVerifierOptions): TokenVerifier {
-  const jwks = createRemoteJWKSet(new URL(options.jwksUri), {
-    timeoutDuration: options.timeoutMs,
-    cooldownDuration: options.cooldownMs,
-    cacheMaxAge: 10 * 60_000,
-  });
-  const audiences = options.audiences;
+  const jwks = keyResolver(options);
+  const policy = { profile: options.profile ?? 'standard', audiences: options.audiences, allowedClients: options.allowedClients };
 
   return {
     async verifyAccessToken(token: string): Promise<AuthInfo> {
@@ -60,7 +84,7 @@ export function createJwtVerifier(options: JwtVerifierOptions): TokenVerifier {
         ({ payload } = await jwtVerify(token, jwks, {
           // Config strips a trailing slash from OAUTH_ISSUER; accept `iss` with or without it, as introspection and metadata do.
           issuer: [options.issuer, `${options.issuer}/`],
-          audience: audiences,
+          // `aud` is judged by the profile's policy below, not by jose: NeonPanel's tokens may have none.
           algorithms: options.algorithms,
           clockTolerance: options.clockSkewSeconds,
           requiredClaims: ['exp', 'sub'],
@@ -71,15 +95,15 @@ export function createJwtVerifier(options: JwtVerifierOptions): TokenVerifier {
         if (isKeySourceFailure(error)) throw new VerifierUnavailableError();
         throw new InvalidTokenError(describe(error));
       }
-      const aud = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
-      const resource = aud.find((a): a is string => typeof a === 'string' && audiences.includes(a));
-      const clientId = [payload['client_id'], payload['azp'], payload['cid']].find((v) => typeof v === 'string') as string | undefined;
+      const decision = checkAudience(payload, policy);
+      if (!decision.ok) throw new InvalidTokenError(decision.reason);
       return {
         token,
-        clientId: clientId ?? '',
+        clientId: decision.clientId ?? '',
         scopes: scopesFromClaims(payload),
         expiresAt: payload.exp,
-        ...(resource ? { resource: new URL(resource) } : {}),
+        // An accepted audience may be a client id rather than a URL (OAUTH_AUDIENCE=my-client): never `new URL` it blindly.
+        ...(decision.resource && URL.canParse(decision.resource) ? { resource: new URL(decision.resource) } : {}),
         extra: { subject: payload.sub, issuer: payload.iss },
       };
     },

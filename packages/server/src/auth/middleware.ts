@@ -25,6 +25,11 @@ export interface ChallengeContext {
   resourceMetadataUrl: string;
   /** Scopes named in a 401 challenge: what a client should ask for to use this resource. */
   scopes: readonly string[];
+  /**
+   * The scopes a 403 challenge names for a missing tool scope: ones the authorization server
+   * really issues (under `neonpanel`, `openid`, which grants it). Default: the tool scope itself.
+   */
+  insufficientScope?(required: readonly string[]): string;
 }
 
 /** Writes the response for an auth failure: status, challenge and a JSON body. */
@@ -34,7 +39,7 @@ export function sendAuthError(res: Response, error: AuthError, context: Challeng
   } else if (error instanceof InsufficientScopeError) {
     res.setHeader('WWW-Authenticate', buildChallenge({
       resourceMetadataUrl: context.resourceMetadataUrl,
-      scope: error.requiredScopes.join(' '),
+      scope: context.insufficientScope?.(error.requiredScopes) ?? error.requiredScopes.join(' '),
       error: 'insufficient_scope',
       errorDescription: error.message,
     }));

@@ -8,12 +8,16 @@
  * The MCP server is configured exactly as in production, only pointed at these two: issuer,
  * JWKS and audience come from the same `loadConfig`, given an environment object, and every
  * token goes through the same verifier. There is no bypass in the auth path.
+ *
+ * The authorization server behaves as NeonPanel's does (`OAUTH_PROFILE=neonpanel`, the
+ * default here) or as a standard RFC 8707 server (`OAUTH_PROFILE=standard pnpm dev`).
  */
 import { ConfigError, loadConfig, resourceIdentifiers, type Config } from '../config.js';
 import { createLogger } from '../logger.js';
 import { startServer } from '../server.js';
 import { startAuthorizationServer } from './authServer/index.js';
 import { devBanner, devPorts, devServerEnv, LOOPBACK, type DevPorts } from './authServer/devStack.js';
+import type { DevAuthProfile } from './authServer/index.js';
 import { jwksTokenVerifier, startSandbox } from './sandbox/index.js';
 
 let ports: DevPorts;
@@ -44,6 +48,7 @@ let issuer: string;
 let sandboxUrl: string;
 try {
   const authServer = await startAuthorizationServer({
+    profile: config.oauth.profile as DevAuthProfile,
     port: ports.auth,
     host: LOOPBACK,
     issuer: config.oauth.issuer,

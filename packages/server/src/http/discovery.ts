@@ -15,7 +15,8 @@ export interface DiscoveryOptions {
   /** Resource identifiers: the base URL and each protected path. */
   resources: readonly string[];
   issuer: string;
-  scopes: readonly string[];
+  /** Read per request: the advertised scopes follow the issuer's metadata once it is discovered. */
+  scopes: () => readonly string[];
   documentationUrl?: string;
   authorizationServerMetadata: MetadataSource;
   logger: Logger;
@@ -29,14 +30,19 @@ function sendJson(res: Response, body: unknown, maxAgeSeconds: number): void {
 export function discoveryRouter(options: DiscoveryOptions): Router {
   const router = Router();
   for (const resource of options.resources) {
-    const doc = protectedResourceMetadata({
+    const docFor = (scopes: readonly string[]) => protectedResourceMetadata({
       resource,
       issuer: options.issuer,
-      scopes: options.scopes,
+      scopes,
       ...(options.documentationUrl ? { documentationUrl: options.documentationUrl } : {}),
     });
+    let cached = { scopes: options.scopes(), doc: docFor(options.scopes()) };
     const path = new URL(metadataUrlFor(resource)).pathname;
-    router.get([path, `${path}/`], (_req, res) => sendJson(res, doc, 3600));
+    router.get([path, `${path}/`], (_req, res) => {
+      const scopes = options.scopes();
+      if (scopes !== cached.scopes) cached = { scopes, doc: docFor(scopes) };
+      sendJson(res, cached.doc, 3600);
+    });
   }
 
   router.get(['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration'], (_req, res) => {

@@ -1,13 +1,19 @@
 /**
  * `GET /health` and `GET /healthz`: public, constant-time, no upstream call. `?deep=1`
- * also checks that the JWKS can be fetched (cached briefly so probes cannot hammer it).
+ * also checks that the issuer's metadata has been discovered (when the JWKS comes from
+ * discovery) and that the JWKS can be fetched, cached briefly so probes cannot hammer it.
+ * A failing deep check says why, in words (never an upstream URL or body).
  */
 import { Router } from 'express';
 import { SERVICE_NAME, VERSION } from '../version.js';
+import { jwksUriOf, type MetadataSource } from '../auth/authorizationServerMetadata.js';
 
 export interface HealthOptions {
   neonpanelApiBase: string;
+  /** OAUTH_JWKS_URI when configured. */
   jwksUri: string | undefined;
+  /** The issuer's metadata, when the JWKS URL comes from it. */
+  discovery?: MetadataSource;
   timeoutMs: number;
   fetch?: typeof fetch;
   now?: () => number;
@@ -15,26 +21,51 @@ export interface HealthOptions {
 
 const DEEP_CACHE_MS = 10_000;
 
+type JwksCheck = 'ok' | 'unreachable' | 'not-configured' | 'unknown';
+interface DeepChecks {
+  jwks: JwksCheck;
+  discovery?: string;
+}
+
 export function healthRouter(options: HealthOptions): Router {
   const doFetch = options.fetch ?? fetch;
   const now = options.now ?? Date.now;
   const body = { status: 'ok', service: SERVICE_NAME, version: VERSION, baseUrl: options.neonpanelApiBase };
   const shallow = JSON.stringify(body);
-  let lastDeep: { at: number; jwks: 'ok' | 'unreachable' | 'not-configured' } | undefined;
+  let lastDeep: { at: number; checks: DeepChecks } | undefined;
 
-  async function checkJwks(): Promise<'ok' | 'unreachable' | 'not-configured'> {
-    if (!options.jwksUri) return 'not-configured';
-    if (lastDeep && now() - lastDeep.at < DEEP_CACHE_MS) return lastDeep.jwks;
-    let jwks: 'ok' | 'unreachable' = 'unreachable';
+  async function fetchJwks(uri: string): Promise<JwksCheck> {
     try {
-      const response = await doFetch(options.jwksUri, { signal: AbortSignal.timeout(options.timeoutMs) });
+      const response = await doFetch(uri, { signal: AbortSignal.timeout(options.timeoutMs) });
       const doc = response.ok ? ((await response.json()) as { keys?: unknown }) : undefined;
-      if (doc && Array.isArray(doc.keys)) jwks = 'ok';
+      if (doc && Array.isArray(doc.keys)) return 'ok';
     } catch {
       // unreachable
     }
-    lastDeep = { at: now(), jwks };
-    return jwks;
+    return 'unreachable';
+  }
+
+  async function check(): Promise<DeepChecks> {
+    if (options.discovery) {
+      let uri: string;
+      try {
+        uri = jwksUriOf(await options.discovery.get());
+      } catch (error) {
+        const status = options.discovery.status();
+        const reason = status.state === 'pending' ? status.reason : undefined;
+        return { jwks: 'unknown', discovery: `pending: ${reason ?? (error as Error).message}` };
+      }
+      const status = options.discovery.status();
+      return { jwks: await fetchJwks(uri), discovery: status.state === 'stale' ? `stale: ${status.reason}` : 'ok' };
+    }
+    return { jwks: options.jwksUri ? await fetchJwks(options.jwksUri) : 'not-configured' };
+  }
+
+  async function deepChecks(): Promise<DeepChecks> {
+    if (lastDeep && now() - lastDeep.at < DEEP_CACHE_MS) return lastDeep.checks;
+    const checks = await check();
+    lastDeep = { at: now(), checks };
+    return checks;
   }
 
   const router = Router();
@@ -44,9 +75,9 @@ export function healthRouter(options: HealthOptions): Router {
       res.type('application/json').send(shallow);
       return;
     }
-    checkJwks().then((jwks) => {
-      const ok = jwks !== 'unreachable';
-      res.status(ok ? 200 : 503).json({ ...body, status: ok ? 'ok' : 'degraded', checks: { jwks } });
+    deepChecks().then((checks) => {
+      const ok = checks.jwks === 'ok' || checks.jwks === 'not-configured';
+      res.status(ok ? 200 : 503).json({ ...body, status: ok ? 'ok' : 'degraded', checks });
     }, next);
   });
   return router;

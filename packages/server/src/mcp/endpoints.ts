@@ -44,7 +44,7 @@ export function createMcpEndpoints(deps: McpEndpointsDeps): McpEndpoints {
   });
   const streams = new StreamRegistry();
   const dispatcher = new Dispatcher();
-  const server = createMcpServer({ registry: deps.registry, dispatcher, sessions, neonpanel: deps.neonpanel, services: deps.services });
+  const server = createMcpServer({ registry: deps.registry, dispatcher, sessions, neonpanel: deps.neonpanel, services: deps.services, challenge: deps.challenge });
   server.onerror = (error) => logger.warn({ err: error }, 'mcp protocol error');
   void server.connect(dispatcher);
 

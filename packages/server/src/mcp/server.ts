@@ -20,6 +20,9 @@ import type { ToolServices } from '../tools/services.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { SessionStore } from './sessions.js';
 import { VERSION } from '../version.js';
+import { listedTool, relinkResult } from '../tools/accountLinking.js';
+import { buildChallenge } from '../auth/challenge.js';
+import type { ChallengeContext } from '../auth/middleware.js';
 
 /** JSON-RPC error codes the HTTP layer turns back into HTTP auth answers (server range −32000…−32099). */
 export const UPSTREAM_UNAUTHORIZED = -32001;
@@ -37,20 +40,24 @@ export interface McpServerDeps {
   sessions: SessionStore;
   neonpanel: NeonPanelClient;
   services: ToolServices;
+  /** Where challenges point and the scopes the authorization server issues (tools/accountLinking.ts). */
+  challenge: ChallengeContext;
 }
 
 export function createMcpServer(deps: McpServerDeps): Server {
-  const { registry, dispatcher, sessions, neonpanel, services } = deps;
+  const { registry, dispatcher, sessions, neonpanel, services, challenge } = deps;
   const server = new Server(
     { name: 'neonpanel-mcp', title: 'NeonPanel', version: VERSION },
     { capabilities: { tools: { listChanged: false }, logging: {} }, instructions: SERVER_INSTRUCTIONS },
   );
 
-  // Computed once: the list never changes while the process runs.
-  const listResult: ListToolsResult = {
-    tools: registry.tools.map(({ scope: _scope, ...tool }) => tool),
-  };
-  server.setRequestHandler(ListToolsRequestSchema, () => listResult);
+  // Computed once per advertised scope list (it changes only when the issuer's metadata does).
+  let listed: { scopes: readonly string[]; result: ListToolsResult } | undefined;
+  server.setRequestHandler(ListToolsRequestSchema, () => {
+    const scopes = challenge.scopes;
+    if (listed?.scopes !== scopes) listed = { scopes, result: { tools: registry.tools.map((t) => listedTool(t, scopes)) as ListToolsResult['tools'] } };
+    return listed.result;
+  });
 
   // Replaces the SDK's handler, which keeps levels in a map that no session end ever clears.
   server.setRequestHandler(SetLevelRequestSchema, async (request, extra) => {
@@ -93,7 +100,15 @@ export function createMcpServer(deps: McpServerDeps): Server {
       if (error instanceof InsufficientScopeError) {
         throw new McpError(INSUFFICIENT_SCOPE, error.message, { scope: error.requiredScopes.join(' ') });
       }
-      if (error instanceof UpstreamUnauthorizedError) throw new McpError(UPSTREAM_UNAUTHORIZED, error.message);
+      if (error instanceof UpstreamUnauthorizedError) {
+        // A tool result, not a protocol error: see tools/accountLinking.ts for why.
+        return relinkResult(error.message, buildChallenge({
+          resourceMetadataUrl: challenge.resourceMetadataUrl,
+          scope: challenge.scopes.join(' '),
+          error: 'invalid_token',
+          errorDescription: error.message,
+        }));
+      }
       throw error;
     }
   });

@@ -44,7 +44,7 @@ describe('createVerifier (from configuration)', () => {
       OAUTH_JWKS_URI: issuer.jwksUri,
       OAUTH_INTROSPECTION_URL: introspectionUrl,
       OAUTH_CLIENT_ID: 'gateway',
-    }));
+    }), { toolScopes: [] });
     introspected.length = 0;
     const jwt = await issuer.sign({ sub: 'jwt-user', aud: `${BASE}/mcp` });
     expect((await verifier.verifyAccessToken(jwt)).extra?.['subject']).toBe('jwt-user');
@@ -55,7 +55,7 @@ describe('createVerifier (from configuration)', () => {
   });
 
   test('the default audiences are the advertised resources: base, base/mcp and base/sse', async () => {
-    const verifier = createVerifier(loadConfig({ NODE_ENV: 'test', PUBLIC_BASE_URL: BASE, OAUTH_ISSUER: issuer.issuer, OAUTH_JWKS_URI: issuer.jwksUri }));
+    const verifier = createVerifier(loadConfig({ NODE_ENV: 'test', PUBLIC_BASE_URL: BASE, OAUTH_ISSUER: issuer.issuer, OAUTH_JWKS_URI: issuer.jwksUri }), { toolScopes: [] });
     for (const aud of [BASE, `${BASE}/mcp`, `${BASE}/sse`, `${BASE}/`]) {
       const info = await verifier.verifyAccessToken(await issuer.sign({ sub: 'u', aud }));
       expect(info.resource?.href).toBe(new URL(aud).href);
@@ -66,7 +66,7 @@ describe('createVerifier (from configuration)', () => {
   test('an issuer configured with a trailing slash accepts the tokens that issuer signs (iss compared as configured)', async () => {
     // Authorization servers such as Auth0 put a trailing slash in `iss`; the operator copies it into OAUTH_ISSUER.
     const configured = `${issuer.issuer}/`;
-    const verifier = createVerifier(loadConfig({ NODE_ENV: 'test', PUBLIC_BASE_URL: BASE, OAUTH_ISSUER: configured, OAUTH_JWKS_URI: issuer.jwksUri }));
+    const verifier = createVerifier(loadConfig({ NODE_ENV: 'test', PUBLIC_BASE_URL: BASE, OAUTH_ISSUER: configured, OAUTH_JWKS_URI: issuer.jwksUri }), { toolScopes: [] });
     const token = await issuer.sign({ sub: 'u', aud: BASE, iss: configured });
     await expect(verifier.verifyAccessToken(token)).resolves.toMatchObject({ extra: { subject: 'u' } });
   });

@@ -125,6 +125,32 @@ describe('createJwtVerifier', () => {
     expect(list.resource?.href).toBe('https://second.example.com/');
   });
 
+  test('a non-URL accepted audience (a client id) is matched as a string, with no resource URL and no crash', async () => {
+    // Found in review: the verifier ran new URL() on the matched audience, so this was a 500.
+    const v = verifierFor(rsa, { audiences: ['chatgpt-connector-1a2b', AUDIENCE] });
+    const info = await v.verifyAccessToken(await signExactly(rsa, claims(rsa, { aud: 'chatgpt-connector-1a2b' })));
+    expect(info.extra?.['subject']).toBe('user-42');
+    expect(info.resource).toBeUndefined();
+  });
+
+  test('neonpanel profile: no aud, or a client-id aud, is accepted; another resource is not; Passport scopes are read', async () => {
+    const v = verifierFor(rsa, { profile: 'neonpanel' });
+    const { aud: _aud, client_id: _c, scope: _s, ...bare } = claims(rsa);
+    const none = await v.verifyAccessToken(await signExactly(rsa, { ...bare, scopes: ['openid'] }));
+    expect(none).toMatchObject({ scopes: ['openid'], clientId: '' });
+    const client = await v.verifyAccessToken(await signExactly(rsa, { ...bare, aud: '7', scopes: ['openid'] }));
+    expect(client.clientId).toBe('7');
+    await expectInvalid(v.verifyAccessToken(await signExactly(rsa, { ...bare, aud: 'https://other-service.example.com' })), 'The access token was issued for another resource.');
+  });
+
+  test('while the JWKS URL is not yet discovered, a signed token gets 503 and alg none still 401', async () => {
+    const v = verifierFor(rsa, { jwksUri: () => Promise.reject(new Error('metadata unavailable')) });
+    const error = await rejection(v.verifyAccessToken(await signExactly(rsa, claims(rsa))));
+    expect(error).toBeInstanceOf(VerifierUnavailableError);
+    const header = base64url.encode(JSON.stringify({ alg: 'none', typ: 'JWT' }));
+    await expect(v.verifyAccessToken(`${header}.${base64url.encode(JSON.stringify(claims(rsa)))}.`)).rejects.toBeInstanceOf(InvalidTokenError);
+  });
+
   test('alg "none" is refused', async () => {
     const header = base64url.encode(JSON.stringify({ alg: 'none', typ: 'JWT' }));
     const payload = base64url.encode(JSON.stringify(claims(rsa)));

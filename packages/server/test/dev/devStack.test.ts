@@ -9,7 +9,10 @@ import { ConfigError, defaultAudiences, loadConfig, resourceIdentifiers } from '
 import { createVerifier } from '../../src/auth/createVerifier.js';
 import { InvalidTokenError } from '../../src/auth/errors.js';
 import { DEMO_USERS } from '../../src/dev/demoUsers.js';
-import { devBanner, devPorts, devServerEnv } from '../../src/dev/authServer/devStack.js';
+import { devBanner, devPorts, devProfile, devServerEnv } from '../../src/dev/authServer/devStack.js';
+import { fetchedMetadataSource, jwksUriOf } from '../../src/auth/authorizationServerMetadata.js';
+import { toolScopesOf } from '../../src/tools/scopes.js';
+import { defaultRegistry } from '../../src/tools/registry.js';
 import { obtainToken, startAuthorizationServer } from '../../src/dev/authServer/index.js';
 
 describe('devPorts', () => {
@@ -37,7 +40,10 @@ describe('devServerEnv → loadConfig', () => {
     expect(config.publicBaseUrl).toBe('http://localhost:3030');
     expect(config.neonpanelApiBase).toBe('http://127.0.0.1:3032');
     expect(config.oauth.issuer).toBe('http://localhost:3031');
-    expect(config.oauth.jwksUri).toBe('http://localhost:3031/jwks');
+    // Production's reality by default: NeonPanel's profile, the JWKS found through discovery.
+    expect(config.oauth.profile).toBe('neonpanel');
+    expect(config.oauth.jwksUri).toBeUndefined();
+    expect(config.oauth.discoverJwks).toBe(true);
     expect(config.oauth.introspectionUrl).toBeUndefined();
     expect(config.oauth.audiences).toEqual(defaultAudiences('http://localhost:3030'));
     expect(config.upstream.auth).toBe('forward');
@@ -59,21 +65,60 @@ describe('devServerEnv → loadConfig', () => {
   });
 });
 
-describe('the production verifier, configured for the dev stack', () => {
-  it("accepts the dev authorization server's tokens for the server's resources, and no others", async () => {
-    // A free port for the AS, so the issuer is known before the config is built.
-    const probe = http.createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const authPort = (probe.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => probe.close(() => resolve()));
+describe('devProfile', () => {
+  it('is neonpanel unless OAUTH_PROFILE=standard selects the other; anything else names the variable', () => {
+    expect(devProfile({})).toBe('neonpanel');
+    expect(devProfile({ OAUTH_PROFILE: 'standard' })).toBe('standard');
+    expect(loadConfig(devServerEnv({ OAUTH_PROFILE: 'standard' }, { mcp: 3030, auth: 3031, sandbox: 3032 })).oauth.profile).toBe('standard');
+    expect(() => devProfile({ OAUTH_PROFILE: 'passport' })).toThrow(/OAUTH_PROFILE/);
+  });
+});
 
+async function freePort(): Promise<number> {
+  const probe = http.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const port = (probe.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+function verifierFor(config: ReturnType<typeof loadConfig>) {
+  const metadata = fetchedMetadataSource({ issuer: config.oauth.issuer, timeoutMs: 3000 });
+  return createVerifier(config, { toolScopes: toolScopesOf(defaultRegistry()), discoveredJwksUri: () => metadata.get().then(jwksUriOf) });
+}
+
+describe('the production verifier, configured for the dev stack', () => {
+  it("neonpanel: accepts the dev authorization server's openid tokens (aud = client id) with every tool scope", async () => {
+    const authPort = await freePort();
     const config = loadConfig(devServerEnv({}, { mcp: 3030, auth: authPort, sandbox: 3032 }));
+    const as = await startAuthorizationServer({ profile: 'neonpanel', port: authPort, issuer: config.oauth.issuer, resources: resourceIdentifiers(config.publicBaseUrl) });
+    const other = await startAuthorizationServer({ profile: 'neonpanel', port: 0, resources: resourceIdentifiers(config.publicBaseUrl) });
+    try {
+      const verifier = verifierFor(config);
+      const { tokens, client } = await obtainToken({ issuer: as.issuer, user: 'bob' });
+      expect(tokens.scope).toBe('openid');
+      const info = await verifier.verifyAccessToken(tokens.access_token);
+      expect(info.extra?.['subject']).toBe(DEMO_USERS[1]!.subject);
+      expect(info.clientId).toBe(client.client_id);
+      expect(info.scopes).toEqual(expect.arrayContaining(['openid', ...toolScopesOf(defaultRegistry())]));
+      // Another authorization server's token (another issuer, other keys) is refused.
+      const foreign = await obtainToken({ issuer: other.issuer, user: 'bob' });
+      await expect(verifier.verifyAccessToken(foreign.tokens.access_token)).rejects.toBeInstanceOf(InvalidTokenError);
+    } finally {
+      await other.close();
+      await as.close();
+    }
+  });
+
+  it("standard: accepts the dev authorization server's tokens for the server's resources, and no others", async () => {
+    const authPort = await freePort();
+    const config = loadConfig(devServerEnv({ OAUTH_PROFILE: 'standard' }, { mcp: 3030, auth: authPort, sandbox: 3032 }));
     const as = await startAuthorizationServer({
       port: authPort,
       issuer: config.oauth.issuer,
       resources: [...resourceIdentifiers(config.publicBaseUrl), 'http://localhost:9999/mcp'],
     });
-    const verifier = createVerifier(config);
+    const verifier = verifierFor(config);
     try {
       const mcp = await obtainToken({ issuer: as.issuer, user: 'bob', scope: 'read:inventory', resource: `${config.publicBaseUrl}/mcp` });
       const info = await verifier.verifyAccessToken(mcp.tokens.access_token);

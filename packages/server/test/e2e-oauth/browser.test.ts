@@ -141,3 +141,38 @@ it('signs in and consents in headless Chromium, then the SDK client calls tools'
   expect((companies['companies'] as Array<{ uuid: string }>).map((c) => c.uuid)).toEqual(bob.companies);
   expect(stack.serverErrors).toEqual([]);
 }, 45_000);
+
+it('under the neonpanel profile: the same sign-in in Chromium asks only for openid, and the SDK client calls tools', async () => {
+  const npStack = await startE2eStack({ profile: 'neonpanel' });
+  let npClient: AuthorizedClient | undefined;
+  try {
+    browser ??= await launchChromium();
+    const page = await (await browser.newContext()).newPage();
+    page.setDefaultTimeout(10_000);
+    const seen: Seen = {};
+    const provider = new MemoryOAuthProvider({
+      redirectUrl: callback.redirectUri,
+      clientName: CLIENT_NAME,
+      onRedirect: async (authorizationUrl) => {
+        const params = await signInAndApprove(page, authorizationUrl, seen);
+        return { ...(params.get('code') ? { code: params.get('code')! } : {}), ...(params.get('state') ? { state: params.get('state')! } : {}) };
+      },
+    });
+    npClient = await connectWithOAuth('streamable-http', npStack.mcpUrl, provider, fetch);
+
+    expect(seen.consentUser).toBe(bob.name);
+    expect(seen.consentRequested).toEqual(['openid']);
+    expect(seen.consentUnavailable).toEqual([]);
+    const authorizationUrl = provider.authorizationUrls[0]!;
+    expect(`${authorizationUrl.origin}${authorizationUrl.pathname}`).toBe(`${npStack.as.issuer}/oauth2/authorize`);
+    const claims = decodeJwt(provider.tokens()!.access_token);
+    expect(claims).toMatchObject({ sub: bob.subject, scope: 'openid', aud: provider.clientInformation()!.client_id });
+
+    const companies = structured(await npClient.client.callTool({ name: 'neonpanel_companies_list', arguments: {} }));
+    expect((companies['companies'] as Array<{ uuid: string }>).map((c) => c.uuid)).toEqual(bob.companies);
+    expect(npStack.serverErrors).toEqual([]);
+  } finally {
+    await npClient?.close();
+    await npStack.close();
+  }
+}, 45_000);

@@ -22,6 +22,12 @@ export interface E2eStackOptions {
   extraResources?: readonly string[];
   /** Extra MCP server environment, applied over the stack's (e.g. OAUTH_CLOCK_SKEW_SECONDS). Default none. */
   env?: Env;
+  /**
+   * `standard` (default): the RFC 8707 authorization server, the server given its JWKS URI.
+   * `neonpanel`: as production runs: the authorization server behaves as NeonPanel's, and the
+   * server gets only OAUTH_PROFILE, OAUTH_ISSUER, PUBLIC_BASE_URL and NEONPANEL_API_BASE.
+   */
+  profile?: 'standard' | 'neonpanel';
 }
 
 export interface E2eStack {
@@ -64,7 +70,9 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
   };
 
   try {
+    const neonpanel = options.profile === 'neonpanel';
     const as = await startAuthorizationServer({
+      profile: options.profile ?? 'standard',
       port: 0,
       host: '127.0.0.1',
       resources: [...resourceIdentifiers(base), ...(options.extraResources ?? [])],
@@ -87,7 +95,7 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
       PUBLIC_BASE_URL: base,
       NEONPANEL_API_BASE: sandbox.url,
       OAUTH_ISSUER: as.issuer,
-      OAUTH_JWKS_URI: as.jwksUri,
+      ...(neonpanel ? { OAUTH_PROFILE: 'neonpanel' } : { OAUTH_JWKS_URI: as.jwksUri }),
       UPSTREAM_AUTH: 'forward',
       LOG_LEVEL: 'silent',
       SHUTDOWN_DRAIN_MS: '1000',

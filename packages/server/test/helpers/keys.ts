@@ -16,18 +16,65 @@ export interface TestIssuer {
   readonly fetches: number;
   /** Makes the JWKS endpoint fail (simulating an outage) or recover. */
   setDown(down: boolean): void;
+  /** Makes every metadata document fail (503) or recover. */
+  setMetadataDown(down: boolean): void;
+  /** Number of metadata requests served (any location). */
+  readonly metadataFetches: number;
   sign(claims: JWTPayload, options?: { expiresIn?: string | number; kid?: string; alg?: string; key?: CryptoKey }): Promise<string>;
   close(): Promise<void>;
 }
 
-export async function startTestIssuer(options: { alg?: 'RS256' | 'ES256' } = {}): Promise<TestIssuer> {
+export interface TestIssuerOptions {
+  alg?: 'RS256' | 'ES256';
+  /**
+   * `standard` (default): RFC 8414 metadata and the JWKS at `/jwks`.
+   * `neonpanel`: as NeonPanel publishes it: OpenID discovery only
+   * (`/.well-known/openid-configuration`), the JWKS at `/.well-known/jwks.json`,
+   * `scopes_supported: ["openid"]`, `/oauth2/*` endpoints.
+   */
+  layout?: 'standard' | 'neonpanel';
+}
+
+export async function startTestIssuer(options: TestIssuerOptions = {}): Promise<TestIssuer> {
   const alg = options.alg ?? 'RS256';
+  const layout = options.layout ?? 'standard';
+  const jwksPath = layout === 'neonpanel' ? '/.well-known/jwks.json' : '/jwks';
   const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
   const publicJwk = { ...(await exportJWK(publicKey)), kid: 'test-key-1', alg, use: 'sig' };
   let fetches = 0;
+  let metadataFetches = 0;
   let down = false;
+  let metadataDown = false;
   const server = http.createServer((req, res) => {
-    if (req.url === '/jwks') {
+    if (req.url?.startsWith('/.well-known/') && req.url !== jwksPath) {
+      metadataFetches++;
+      if (metadataDown) {
+        res.writeHead(503).end();
+        return;
+      }
+    }
+    if (layout === 'neonpanel') {
+      if (req.url === '/.well-known/openid-configuration') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({
+          issuer,
+          authorization_endpoint: `${issuer}/oauth2/authorize`,
+          token_endpoint: `${issuer}/oauth2/token`,
+          registration_endpoint: `${issuer}/oauth2/register`,
+          jwks_uri: `${issuer}${jwksPath}`,
+          scopes_supported: ['openid'],
+          response_types_supported: ['code'],
+          code_challenge_methods_supported: ['S256'],
+          token_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+          id_token_signing_alg_values_supported: ['RS256'],
+        }));
+        return;
+      }
+      if (req.url !== jwksPath) {
+        res.writeHead(404).end();
+        return;
+      }
+    }
+    if (req.url === jwksPath) {
       fetches++;
       if (down) {
         res.writeHead(503).end();
@@ -42,6 +89,7 @@ export async function startTestIssuer(options: { alg?: 'RS256' | 'ES256' } = {})
         authorization_endpoint: `${issuer}/authorize`,
         token_endpoint: `${issuer}/token`,
         registration_endpoint: `${issuer}/register`,
+        jwks_uri: `${issuer}${jwksPath}`,
         response_types_supported: ['code'],
         code_challenge_methods_supported: ['S256'],
       }));
@@ -54,7 +102,7 @@ export async function startTestIssuer(options: { alg?: 'RS256' | 'ES256' } = {})
 
   return {
     issuer,
-    jwksUri: `${issuer}/jwks`,
+    jwksUri: `${issuer}${jwksPath}`,
     kid: publicJwk.kid,
     privateKey,
     publicJwk,
@@ -63,6 +111,12 @@ export async function startTestIssuer(options: { alg?: 'RS256' | 'ES256' } = {})
     },
     setDown(value) {
       down = value;
+    },
+    setMetadataDown(value) {
+      metadataDown = value;
+    },
+    get metadataFetches() {
+      return metadataFetches;
     },
     async sign(claims, signOptions = {}) {
       const jwt = new SignJWT(claims)

@@ -141,10 +141,12 @@ describe('edge checks (stateful)', () => {
     }
   });
 
-  it('turns NeonPanel rejecting the token into a 401 challenge so the client re-links', async () => {
+  it('turns NeonPanel rejecting the token into a re-link tool result carrying the challenge (tools/accountLinking.ts)', async () => {
     const response = await post(server.base, callTool(30, 'test_relink'), { token, sessionId });
-    expect(response.status).toBe(401);
-    const challenge = response.headers.get('www-authenticate')!;
+    expect(response.status).toBe(200);
+    const result = ((await response.json()) as { result: { isError: boolean; _meta: Record<string, string[]> } }).result;
+    expect(result.isError).toBe(true);
+    const challenge = result._meta['mcp/www_authenticate']![0]!;
     expect(challenge).toContain('error="invalid_token"');
     expect(challenge).toContain(`resource_metadata="${server.base}/.well-known/oauth-protected-resource"`);
   });

@@ -7,18 +7,25 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { CATALOGUE_TOOL_NAMES } from './toolGroups.js';
+import { ALL_TOOLS } from '../../src/tools/registry.js';
 import { DEMO_COMPANIES } from '../../src/dev/demoUsers.js';
 import { ALICE, startToolStack, type ToolStack } from './stack.js';
 
 let stack: ToolStack;
 let client: Client;
+/** The same token over legacy SSE: every read tool is also called through it. */
+let sseClient: Client;
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 (addFormats as unknown as (a: Ajv2020) => void)(ajv);
 const called = new Set<string>();
+const calledOverSse = new Set<string>();
 
 beforeAll(async () => {
-  stack = await startToolStack({}, { importPolls: 1 });
-  client = await stack.client(await stack.token());
+  // As production runs: NeonPanel's issuer (OpenID discovery only), tokens with scope "openid" and no aud.
+  stack = await startToolStack({}, { importPolls: 1, profile: 'neonpanel' });
+  const token = await stack.token();
+  client = await stack.client(token);
+  sseClient = await stack.client(token, 'sse');
 });
 afterAll(async () => {
   await stack.close();
@@ -34,6 +41,11 @@ async function call(name: string, args: Record<string, unknown>) {
   if (tool.outputSchema) {
     const validate = ajv.compile(tool.outputSchema);
     if (!validate(result.structuredContent)) throw new Error(`${name} output does not fit its schema: ${ajv.errorsText(validate.errors)}`);
+  }
+  if (tool.annotations?.readOnlyHint) {
+    const overSse = await sseClient.callTool({ name, arguments: args });
+    if (overSse.isError) throw new Error(`${name} failed over legacy SSE: ${JSON.stringify(overSse.content)}`);
+    calledOverSse.add(name);
   }
   return result.structuredContent as any;
 }
@@ -151,6 +163,7 @@ describe('the tool catalogue against the sandbox', () => {
 
   it('called every tool, and sent nothing the contract forbids', () => {
     expect([...called].sort()).toEqual(CATALOGUE_TOOL_NAMES);
+    expect([...calledOverSse].sort()).toEqual(ALL_TOOLS.filter((t) => t.annotations.readOnlyHint && CATALOGUE_TOOL_NAMES.includes(t.name)).map((t) => t.name).sort());
     expect(stack.sandbox.specViolations().map((r) => `${r.method} ${r.path}: ${r.specErrors.join('; ')}`)).toEqual([]);
     expect(stack.sandbox.requests.length).toBeGreaterThan(20);
   });

@@ -73,7 +73,7 @@ describe('upstream faults', () => {
     expect(textOf(body)).toMatch(/vendor_name/);
   });
 
-  it('401 from NeonPanel becomes the MCP-level 401 challenge, on MCP and REST', async () => {
+  it('401 from NeonPanel: REST answers the 401 challenge; MCP answers a re-link tool result with _meta["mcp/www_authenticate"]', async () => {
     // NeonPanel refuses the token (revoked there) while this server still accepts it.
     const refusing = await startToolStack({}, { verifyToken: async () => undefined });
     try {
@@ -85,8 +85,20 @@ describe('upstream faults', () => {
 
       const sessionId = await openSession(refusing.server.base, token);
       const mcp = await post(refusing.server.base, callTool(1, 'neonpanel_companies_list', {}), { token, sessionId });
-      expect(mcp.status).toBe(401);
-      expect(mcp.headers.get('www-authenticate')).toContain('error="invalid_token"');
+      // The token passed this server's check; NeonPanel refused it mid-call. ChatGPT re-links on this result (OpenAI Apps SDK).
+      expect(mcp.status).toBe(200);
+      const result = ((await mcp.json()) as { result: { isError: boolean; content: Array<{ text: string }>; _meta: Record<string, string[]> } }).result;
+      expect(result.isError).toBe(true);
+      expect(result.content[0]!.text).toMatch(/Sign in again/);
+      const challenges = result._meta['mcp/www_authenticate']!;
+      expect(challenges).toHaveLength(1);
+      expect(challenges[0]).toMatch(/^Bearer realm="mcp", error="invalid_token", error_description="[^"]+", scope="[^"]+", resource_metadata="http:\/\/127\.0\.0\.1:\d+\/\.well-known\/oauth-protected-resource"$/);
+
+      // Over legacy SSE, through the SDK client: the same result.
+      const sse = await refusing.client(token, 'sse');
+      const overSse = await sse.callTool({ name: 'neonpanel_companies_list', arguments: {} });
+      expect(overSse.isError).toBe(true);
+      expect((overSse._meta as Record<string, string[]>)['mcp/www_authenticate']![0]).toContain('error="invalid_token"');
       // The 401 is about NeonPanel; tools that stay local keep working with the same token.
       expect((await refusing.rest(token, 'neonpanel_whoami', {})).status).toBe(200);
     } finally {

@@ -2,12 +2,17 @@
  * The development authorization server: oidc-provider behind a small express app that adds
  * the sign-in/consent pages and CORS for browser-based registration.
  *
+ * Profile `standard`:
  *   /.well-known/openid-configuration       OpenID discovery
  *   /.well-known/oauth-authorization-server RFC 8414 metadata, the same document (oidc-provider
  *                                           serves both since 9.x; the tests hold it to that)
  *   /jwks                                   public signing keys
  *   /auth, /token, /reg                     authorization, token, RFC 7591 registration
  *   /interaction/:uid                       sign-in and consent (interactions.ts)
+ *
+ * Profile `neonpanel` (what NeonPanel publishes): OpenID discovery only (no RFC 8414
+ * document), `/.well-known/jwks.json`, `/oauth2/authorize`, `/oauth2/token`,
+ * `/oauth2/register`; only the `openid` scope; `aud` = the client id (configuration.ts).
  */
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
@@ -20,10 +25,12 @@ import { DEFAULT_SCOPES } from '../../config.js';
 import { DEMO_USERS, type DemoUser } from '../demoUsers.js';
 import { generateSigningKey, normalizeSigningKeys } from './keys.js';
 import { loadOidcProvider } from './loadOidcProvider.js';
-import { providerConfiguration } from './configuration.js';
+import { NEONPANEL_ROUTES, providerConfiguration, type DevAuthProfile } from './configuration.js';
 import { interactionRoutes } from './interactions.js';
 
 export interface AuthorizationServerOptions {
+  /** `standard` (RFC 8707, fine-grained scopes) or `neonpanel` (as NeonPanel behaves). Default `standard`. */
+  profile?: DevAuthProfile;
   /** TCP port to listen on; 0 picks a free one. */
   port: number;
   /** Interface to bind. Default `127.0.0.1`. */
@@ -49,8 +56,11 @@ export interface AuthorizationServerOptions {
 }
 
 export interface RunningAuthorizationServer {
+  profile: DevAuthProfile;
   issuer: string;
   jwksUri: string;
+  /** The scopes a client may ask for (the metadata's `scopes_supported` minus offline_access). */
+  scopes: readonly string[];
   close(): Promise<void>;
 }
 
@@ -79,9 +89,12 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
   const issuer = (options.issuer ?? `http://localhost:${port}`).replace(/\/+$/, '');
 
   const users = options.users ?? DEMO_USERS;
+  const profile = options.profile ?? 'standard';
+  const neonpanel = profile === 'neonpanel';
   const scopes = options.scopes ?? DEFAULT_SCOPES;
   try {
     const provider = new Provider(issuer, providerConfiguration({
+      profile,
       resources: options.resources,
       scopes,
       accessTokenTtlSeconds,
@@ -95,11 +108,15 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
 
     const app = express();
     app.disable('x-powered-by');
-    app.use(interactionRoutes({ provider, users, mcpScopes: scopes, SessionNotFound: errors.SessionNotFound, onError }));
+    // NeonPanel publishes OpenID discovery only; clients must cope without RFC 8414.
+    if (neonpanel) app.get('/.well-known/oauth-authorization-server', (_req, res) => res.status(404).json({ error: 'not_found' }));
+    // Under `neonpanel` the one scope is `openid`, which every user may grant: what a user may
+    // do is decided per company by the API, as NeonPanel does.
+    app.use(interactionRoutes({ provider, users, mcpScopes: neonpanel ? [] : scopes, SessionNotFound: errors.SessionNotFound, onError }));
     // Browser-based MCP clients (the MCP Inspector) register from their own origin, and
     // oidc-provider sends no CORS headers on the registration endpoint. Registration is open
     // and uses no cookies, so any origin may call it.
-    app.use('/reg', cors({ origin: '*', methods: ['POST'], maxAge: 600 }));
+    app.use(neonpanel ? NEONPANEL_ROUTES.registration : '/reg', cors({ origin: '*', methods: ['POST'], maxAge: 600 }));
     // oidc-provider parses its own request bodies, so no body parser may run before it.
     app.use(provider.callback());
     server.on('request', app);
@@ -110,8 +127,10 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
 
   let closing: Promise<void> | undefined;
   return {
+    profile,
     issuer,
-    jwksUri: `${issuer}/jwks`,
+    jwksUri: `${issuer}${neonpanel ? NEONPANEL_ROUTES.jwks : '/jwks'}`,
+    scopes: neonpanel ? ['openid'] : [...scopes],
     close() {
       closing ??= new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

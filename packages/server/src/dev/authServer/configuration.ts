@@ -19,7 +19,32 @@ const INTERACTION_TTL_SECONDS = 30 * 60;
 const GRANT_TTL_SECONDS = 14 * 24 * 3600;
 const ID_TOKEN_TTL_SECONDS = 3600;
 
+/**
+ * `standard`: RFC 8707 resource indicators, the MCP scopes, tokens whose `aud` is the MCP
+ * resource. `neonpanel`: what NeonPanel's authorization server does (API 1.2.0-beta): only
+ * `openid`, the `resource` parameter ignored, `aud` = the client id, the token shaped as
+ * Laravel Passport shapes it (`scopes` array, no `client_id` claim), `/oauth2/*` endpoints and
+ * the JWKS at `/.well-known/jwks.json`.
+ */
+export type DevAuthProfile = 'standard' | 'neonpanel';
+
+/** NeonPanel's endpoint layout (its published API document). */
+export const NEONPANEL_ROUTES = {
+  authorization: '/oauth2/authorize',
+  token: '/oauth2/token',
+  registration: '/oauth2/register',
+  jwks: '/.well-known/jwks.json',
+  revocation: '/oauth2/revoke',
+  introspection: '/oauth2/introspect',
+  end_session: '/oauth2/logout',
+} as const;
+
+/** The one resource server behind every token under `neonpanel`: NeonPanel's own API. */
+const NEONPANEL_API_RESOURCE = 'urn:neonpanel:api';
+
 export interface ProviderConfigurationInput {
+  /** Default `standard`. */
+  profile?: DevAuthProfile;
   /** The resource identifiers a client may ask a token for; the first is the default. */
   resources: readonly string[];
   /** The MCP scopes tokens may carry. */
@@ -55,10 +80,11 @@ export function resourceResolver(resources: readonly string[]): (indicator: stri
 
 export function providerConfiguration(input: ProviderConfigurationInput): Configuration {
   const { users, InvalidTarget } = input;
+  const neonpanel = input.profile === 'neonpanel';
   const alg: SigningAlgorithm = input.keys[0]!.alg;
   const resolveResource = resourceResolver(input.resources);
-  const defaultResource = input.resources[0]!;
-  const resourceScope = input.scopes.join(' ');
+  const defaultResource = neonpanel ? NEONPANEL_API_RESOURCE : input.resources[0]!;
+  const resourceScope = neonpanel ? 'openid' : input.scopes.join(' ');
 
   return {
     adapter: input.adapter,
@@ -75,7 +101,8 @@ export function providerConfiguration(input: ProviderConfigurationInput): Config
     // (the MCP SDK among them) register with `scope` set to the resource's scopes, and
     // oidc-provider accepts a registered scope only if it is one of these. The consent step
     // records them as resource scopes, which is what the access token carries.
-    scopes: [...OIDC_SCOPES, ...input.scopes],
+    scopes: neonpanel ? ['openid'] : [...OIDC_SCOPES, ...input.scopes],
+    ...(neonpanel ? { routes: { ...NEONPANEL_ROUTES } } : {}),
     responseTypes: ['code'],
     clientDefaults: {
       grant_types: ['authorization_code'],
@@ -93,12 +120,24 @@ export function providerConfiguration(input: ProviderConfigurationInput): Config
       // Every access token is for the MCP server, so there is no UserInfo audience to serve.
       userinfo: { enabled: false },
       rpInitiatedLogout: { enabled: false },
+      // Under `neonpanel` the feature stays on only because oidc-provider issues JWT access
+      // tokens through it: every indicator a client sends is ignored (NeonPanel documents no
+      // `resource` parameter) and the token's `aud` is the client id.
       resourceIndicators: {
         enabled: true,
-        defaultResource: (_ctx, _client, oneOf) => oneOf ?? defaultResource,
+        defaultResource: (_ctx, _client, oneOf) => (neonpanel ? defaultResource : oneOf ?? defaultResource),
         // A client that named its resource at the authorization endpoint need not repeat it.
         useGrantedResource: () => true,
-        getResourceServerInfo: (_ctx, indicator) => {
+        getResourceServerInfo: (_ctx, indicator, client) => {
+          if (neonpanel) {
+            return {
+              scope: resourceScope,
+              audience: client.clientId,
+              accessTokenTTL: input.accessTokenTtlSeconds,
+              accessTokenFormat: 'jwt',
+              jwt: { sign: { alg } },
+            };
+          }
           const resource = resolveResource(indicator);
           if (!resource) throw new InvalidTarget('The requested resource is not served by this authorization server.');
           return {
@@ -111,6 +150,19 @@ export function providerConfiguration(input: ProviderConfigurationInput): Config
         },
       },
     },
+
+    ...(neonpanel ? {
+      formats: {
+        customizers: {
+          // Laravel Passport's shape: `scopes` as an array and no `client_id` claim; `aud` names the client.
+          jwt: (_ctx: unknown, _token: unknown, jwt: { payload: Record<string, unknown> }) => {
+            const { payload } = jwt;
+            payload['scopes'] = String(payload['scope'] ?? '').split(' ').filter(Boolean);
+            delete payload['client_id'];
+          },
+        },
+      },
+    } : {}),
 
     findAccount: (_ctx, sub): Account | undefined => {
       const user = users.find((u) => u.subject === sub);

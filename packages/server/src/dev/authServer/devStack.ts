@@ -4,6 +4,7 @@
  */
 import { ConfigError, type Config, type Env } from '../../config.js';
 import { DEMO_COMPANIES, DEMO_USERS } from '../demoUsers.js';
+import type { DevAuthProfile } from './configuration.js';
 
 export const LOOPBACK = '127.0.0.1';
 
@@ -33,6 +34,18 @@ export function devPorts(env: Env): DevPorts {
   };
 }
 
+/**
+ * Which authorization server `pnpm dev` plays: `neonpanel` by default, because that is what
+ * production talks to; `OAUTH_PROFILE=standard pnpm dev` for the RFC 8707 / fine-grained
+ * scope server (and its step-up path). The MCP server runs with the same profile.
+ */
+export function devProfile(env: Env): DevAuthProfile {
+  const raw = env['OAUTH_PROFILE'];
+  if (raw === undefined || raw === '') return 'neonpanel';
+  if (raw !== 'neonpanel' && raw !== 'standard') throw new ConfigError('OAUTH_PROFILE', 'must be neonpanel or standard');
+  return raw;
+}
+
 export const devIssuer = (ports: DevPorts): string => `http://localhost:${ports.auth}`;
 export const devPublicBaseUrl = (ports: DevPorts): string => `http://localhost:${ports.mcp}`;
 
@@ -49,10 +62,15 @@ export function devServerEnv(env: Env, ports: DevPorts): Env {
     PORT: String(ports.mcp),
     PUBLIC_BASE_URL: devPublicBaseUrl(ports),
     NEONPANEL_API_BASE: `http://${LOOPBACK}:${ports.sandbox}`,
+    OAUTH_PROFILE: devProfile(env),
     OAUTH_ISSUER: issuer,
-    OAUTH_JWKS_URI: `${issuer}/jwks`,
-    // The audience is the server's own resource identifiers, which is what the AS issues.
+    // Found through the issuer's metadata, as in production: no JWKS URL is configured.
+    OAUTH_JWKS_URI: undefined,
+    // The audience is the server's own resource identifiers (what the standard AS issues;
+    // the neonpanel profile accepts the client-id audience its AS issues).
     OAUTH_AUDIENCE: undefined,
+    OAUTH_SCOPE_MAP: undefined,
+    OAUTH_ADVERTISED_SCOPES: undefined,
     OAUTH_INTROSPECTION_URL: undefined,
     OAUTH_AUTHORIZATION_ENDPOINT: undefined,
     OAUTH_TOKEN_ENDPOINT: undefined,
@@ -64,20 +82,26 @@ export function devServerEnv(env: Env, ports: DevPorts): Env {
 
 export function devBanner(input: { config: Config; issuer: string; sandboxUrl: string }): string {
   const base = input.config.publicBaseUrl;
+  const neonpanel = input.config.oauth.profile === 'neonpanel';
   const companyName = (uuid: string) => DEMO_COMPANIES.find((c) => c.uuid === uuid)?.name ?? uuid;
   const users = DEMO_USERS.map((u) => [
     `    ${u.login} / ${u.password}  (${u.name})`,
-    `      scopes:    ${u.scopes.join(' ')}`,
+    `      scopes:    ${neonpanel ? 'openid (grants every tool; NeonPanel decides per company)' : u.scopes.join(' ')}`,
     `      companies: ${u.companies.map(companyName).join(', ')}`,
   ].join('\n')).join('\n');
-  const token = 'TOKEN=$(pnpm -s --filter @neonpanel-mcp/server token -- --user alice --scope "read:companies read:inventory")';
+  const token = `TOKEN=$(pnpm -s --filter @neonpanel-mcp/server token -- --user alice${neonpanel ? '' : ' --scope "read:companies read:inventory"'})`;
+  const profile = neonpanel
+    ? 'neonpanel (as my.neonpanel.com: only openid, no resource indicators; OAUTH_PROFILE=standard for the other)'
+    : 'standard (RFC 8707, fine-grained scopes; unset OAUTH_PROFILE for NeonPanel\'s behaviour)';
+  const metadata = neonpanel ? '/.well-known/openid-configuration' : '/.well-known/oauth-authorization-server';
   return `
 NeonPanel MCP: development stack
+  Auth profile                    ${profile}
   MCP endpoint (Streamable HTTP)  ${base}/mcp
   Legacy SSE endpoint             ${base}/sse
   Protected resource metadata     ${base}/.well-known/oauth-protected-resource
   Authorization server            ${input.issuer}
-    metadata                      ${input.issuer}/.well-known/oauth-authorization-server
+    metadata                      ${input.issuer}${metadata}
   NeonPanel sandbox               ${input.sandboxUrl}
 
   Demo users (sign in on the authorization server's page):

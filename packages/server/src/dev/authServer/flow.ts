@@ -161,8 +161,11 @@ export interface ObtainTokenOptions {
   user: string;
   /** Default: the demo user's password. */
   password?: string;
-  /** Space-delimited scopes to ask for; narrowed to what the user may grant. */
-  scope: string;
+  /**
+   * Space-delimited scopes to ask for; narrowed to what the user may grant. Default: every
+   * scope the server's metadata lists except `offline_access` (`openid` under the neonpanel profile).
+   */
+  scope?: string;
   /** RFC 8707 resource; default: none sent (the server then uses the MCP server's base URL). */
   resource?: string;
   redirectUri?: string;
@@ -182,7 +185,8 @@ export interface ObtainedToken {
 /** Fetches the RFC 8414 document once to tell "not running" from "not an authorization server". */
 async function assertReachable(issuer: string, doFetch: FetchLike): Promise<void> {
   try {
-    const response = await doFetch(`${issuer}/.well-known/oauth-authorization-server`, { signal: AbortSignal.timeout(5_000) });
+    // OpenID discovery: both profiles serve it (the neonpanel one serves nothing else).
+    const response = await doFetch(`${issuer}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(5_000) });
     await response.body?.cancel();
   } catch {
     throw new DevFlowError(`The development authorization server is not reachable at ${issuer}. Start it with "pnpm dev".`, 'unreachable');
@@ -213,12 +217,13 @@ export async function obtainToken(options: ObtainTokenOptions): Promise<Obtained
     fetchFn: doFetch,
   });
 
+  const scope = options.scope ?? (metadata.scopes_supported ?? []).filter((s) => s !== 'offline_access').join(' ');
   const state = randomBytes(16).toString('base64url');
   const { authorizationUrl, codeVerifier } = await startAuthorization(issuer, {
     metadata,
     clientInformation: client,
     redirectUrl: redirectUri,
-    scope: options.scope,
+    scope,
     state,
     ...(options.resource ? { resource: options.resource } : {}),
   });

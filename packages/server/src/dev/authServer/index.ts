@@ -14,4 +14,5 @@ export {
   type ObtainTokenOptions,
   type ObtainedToken,
 } from './flow.js';
+export { NEONPANEL_ROUTES, type DevAuthProfile } from './configuration.js';
 export { generateSigningKey, type SigningJwk, type SigningAlgorithm } from './keys.js';

@@ -6,7 +6,6 @@
  * everything meant for a person goes to stderr.
  */
 import { parseArgs } from 'node:util';
-import { DEFAULT_SCOPES } from '../../config.js';
 import { DEMO_USERS, demoUserByLogin } from '../demoUsers.js';
 import { obtainToken, type FetchLike } from './flow.js';
 import { devIssuer, devPorts, devPublicBaseUrl, type DevPorts } from './devStack.js';
@@ -25,7 +24,8 @@ Prints an access token for a demo user on stdout, by signing in through the runn
 development authorization server (start it with "pnpm dev").
 
   --user      demo user: ${DEMO_USERS.map((u) => u.login).join(', ')}
-  --scope     space-delimited scopes (default: all; narrowed to what the user may grant)
+  --scope     space-delimited scopes (default: every scope the server offers, i.e. openid
+              under the neonpanel profile; narrowed to what the user may grant)
   --resource  the MCP resource the token is for (default: http://localhost:$PORT/mcp, PORT=3030)
   --issuer    the authorization server (default: http://localhost:$DEV_AUTH_PORT, DEV_AUTH_PORT=3031)
   --password  the user's password (default: the demo user's)
@@ -77,7 +77,7 @@ export async function runTokenCli(argv: readonly string[], io: TokenCliIo): Prom
   }
   const issuer = values.issuer ?? devIssuer(ports);
   const resource = values.resource ?? `${devPublicBaseUrl(ports)}/mcp`;
-  const scope = (values.scope ?? DEFAULT_SCOPES.join(' ')).trim().split(/\s+/).join(' ');
+  const scope = values.scope?.trim().split(/\s+/).join(' ');
   for (const [name, url] of [['--issuer', issuer], ['--resource', resource]] as const) {
     if (!URL.canParse(url)) {
       io.stderr(`error: ${name} must be an absolute URL\n`);
@@ -89,7 +89,7 @@ export async function runTokenCli(argv: readonly string[], io: TokenCliIo): Prom
     const { tokens } = await obtainToken({
       issuer,
       user: values.user,
-      scope,
+      ...(scope ? { scope } : {}),
       resource,
       ...(values.password !== undefined ? { password: values.password } : {}),
       ...(io.fetch ? { fetch: io.fetch } : {}),
