@@ -12,6 +12,7 @@ import type { NeonPanelClient } from '../neonpanel/types.js';
 import type { ToolServices } from '../tools/services.js';
 import { Dispatcher } from './dispatcher.js';
 import { createMcpServer } from './server.js';
+import { createModernServer, ProcessWideModernTransport } from './modernServer.js';
 import { InMemorySessionStore, type SessionStore } from './sessions.js';
 import { StreamRegistry } from './sse.js';
 import { streamableHandler } from './streamable.js';
@@ -48,11 +49,17 @@ export function createMcpEndpoints(deps: McpEndpointsDeps): McpEndpoints {
   server.onerror = (error) => logger.warn({ err: error }, 'mcp protocol error');
   void server.connect(dispatcher);
 
+  const modernDispatcher = new Dispatcher();
+  const modernServer = createModernServer({ registry: deps.registry, dispatcher: modernDispatcher, neonpanel: deps.neonpanel, services: deps.services });
+  modernServer.onerror = (error) => logger.debug({ err: error }, 'mcp protocol error (2026-07-28)');
+  void modernServer.connect(new ProcessWideModernTransport(modernDispatcher));
+
   const runtime: McpRuntime = {
     config,
     logger,
     registry: deps.registry,
     dispatcher,
+    modernDispatcher,
     sessions,
     streams,
     challenge: deps.challenge,
