@@ -18,6 +18,7 @@ import { StreamRegistry } from './sse.js';
 import { streamableHandler } from './streamable.js';
 import { legacySseHandlers } from './legacySse.js';
 import { requestGuard } from './guard.js';
+import { legacySseDeprecation } from './deprecation.js';
 import type { McpRuntime } from './runtime.js';
 
 export interface McpEndpointsDeps {
@@ -31,7 +32,7 @@ export interface McpEndpointsDeps {
 }
 
 export interface McpEndpoints {
-  endpoints: { streamable: RequestHandler; sse: RequestHandler; messages: RequestHandler; guard: RequestHandler };
+  endpoints: { streamable: RequestHandler; sse: RequestHandler; messages: RequestHandler; guard: RequestHandler; legacyDeprecation: RequestHandler };
   runtime: McpRuntime;
   close(): Promise<void>;
 }
@@ -82,6 +83,7 @@ export function createMcpEndpoints(deps: McpEndpointsDeps): McpEndpoints {
       streamable: streamableHandler(runtime),
       sse: sse.stream,
       messages: sse.messages,
+      legacyDeprecation: legacySseDeprecation(config.mcp.legacySseSunset),
       guard: requestGuard({ allowedOrigins: config.mcp.allowedOrigins, allowedHosts: config.mcp.allowedHosts }),
     },
     runtime,
