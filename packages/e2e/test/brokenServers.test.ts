@@ -94,6 +94,7 @@ describe('the matrix against deliberately broken servers', () => {
   it('fails discovery and both challenge follow-ups when the metadata names another resource', async () => {
     const report = await runAgainst('metadata-wrong-resource');
     expect(failing(report)).toEqual([
+      'current-revision / server/discover without credentials',
       'discovery / GET /.well-known/oauth-protected-resource',
       'streamable-http / POST /mcp challenge points to RFC 9728 metadata',
       'www-authenticate / GET /sse/ challenge points to RFC 9728 metadata',

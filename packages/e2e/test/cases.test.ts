@@ -54,3 +54,16 @@ describe('the matrix', () => {
     }
   });
 });
+
+describe('the current MCP revision (2026-07-28)', () => {
+  it('has the four cases: discover without and with a token, a tools/call, and a header mismatch', () => {
+    expect(names('current-revision')).toEqual([
+      'server/discover without credentials',
+      'server/discover with the real token',
+      'tools/call of the read tool with the real token',
+      'Mcp-Name header that disagrees with the body',
+    ]);
+    const mismatch = MATRIX.find((c) => c.name === 'Mcp-Name header that disagrees with the body')!;
+    expect(mismatch.expect).toMatchObject({ status: 400, jsonRpcErrorCode: -32020 });
+  });
+});

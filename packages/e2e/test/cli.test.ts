@@ -73,8 +73,9 @@ describe('exit codes and the closing line', () => {
     const out = await runCli(['--url', fake.url, '--timeout-ms', '3000']);
     expect(out.code).toBe(EXIT_FAILED);
     const match = SUMMARY.exec(lastLine(out.stdout));
-    expect(match?.[2]).toBe('3');
-    expect(out.stdout.split('\n').filter((l) => l.includes('FAIL'))).toHaveLength(3);
+    // The three challenge follow-ups and the metadata itself (the 2026-07-28 discover challenge follows it too).
+    expect(match?.[2]).toBe('4');
+    expect(out.stdout.split('\n').filter((l) => l.includes('FAIL'))).toHaveLength(4);
   });
 
   it('exits 2 when nothing listens on the port', async () => {
