@@ -26,6 +26,8 @@ export interface RealServer {
 export interface StartOptions {
   /** How long the server may take to answer /health. Default 20 s. */
   startTimeoutMs?: number;
+  /** Extra environment for the server (e.g. `ALLOWED_HOSTS` for a proxy in front of it). */
+  env?: Record<string, string>;
 }
 
 async function freePort(): Promise<number> {
@@ -116,6 +118,7 @@ export async function startRealServer(options: StartOptions = {}): Promise<RealS
       NEONPANEL_API_BASE: `${issuer}/neonpanel`,
       LOG_LEVEL: 'warn',
       SHUTDOWN_DRAIN_MS: '2000',
+      ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

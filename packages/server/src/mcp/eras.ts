@@ -16,16 +16,9 @@ import {
   type InboundClassificationOutcome,
   type InboundModernRoute,
 } from '@modelcontextprotocol/server';
-import { SUPPORTED_PROTOCOL_VERSIONS as LEGACY_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
 
 /** The modern revisions this server serves (`server/discover` lists only these). */
 export const MODERN_PROTOCOL_VERSIONS: readonly string[] = ['2026-07-28'];
-
-/** Every revision this server speaks, newest first: what an unsupported-version error lists. */
-export const ALL_PROTOCOL_VERSIONS: readonly string[] = [
-  ...MODERN_PROTOCOL_VERSIONS,
-  ...LEGACY_PROTOCOL_VERSIONS.filter((v) => !MODERN_PROTOCOL_VERSIONS.includes(v)),
-];
 
 /** Specification error codes (2026-07-28 basic/index "Error Codes"). */
 export const HEADER_MISMATCH = -32020;
@@ -76,9 +69,14 @@ export function decideEra(httpMethod: string, headers: IncomingHttpHeaders, body
   return { era: 'modern', route: outcome };
 }
 
-/** The SDK's own error, listing both eras' versions (a dual-era server supports all of them). */
+/**
+ * The SDK's own error. It lists the versions a client that sent the per-request envelope
+ * can retry with: the modern ones, exactly what `server/discover` advertises (the SDK's
+ * discover lists only modern revisions, and the conformance suite checks the two agree).
+ * Legacy versions are not reachable by retrying with another envelope; they need `initialize`.
+ */
 export function unsupportedVersion(requested: string): Refusal {
-  const error = new UnsupportedProtocolVersionError({ supported: [...ALL_PROTOCOL_VERSIONS], requested: requested.slice(0, 40) });
+  const error = new UnsupportedProtocolVersionError({ supported: [...MODERN_PROTOCOL_VERSIONS], requested: requested.slice(0, 40) });
   return { status: 400, code: error.code, message: error.message, data: error.data };
 }
 
