@@ -36,6 +36,8 @@ export interface Row {
   /** Against the baseline row of the same concurrency, when the scenario has one. */
   baseline?: string;
   ratio?: Ratio;
+  /** Ratios against every reference of the scenario, by server name (the 1.x and v2 references, the floor). */
+  against?: Record<string, { throughput: number; cpu: number }>;
   /** More errors than the tolerance. */
   failed: boolean;
 }
