@@ -443,6 +443,16 @@ export const MATRIX: readonly MatrixCase[] = [
     expect: { ...noCredentials, challenge: { error: null, followResourceMetadata: true } },
   },
   {
+    // A browser-based client sends the 2026-07-28 standard headers on every POST.
+    category: 'current-revision',
+    name: 'preflight OPTIONS /mcp for POST with the 2026-07-28 standard headers',
+    request: preflight('/mcp', 'POST', 'authorization, content-type, mcp-protocol-version, mcp-method, mcp-name'),
+    expect: {
+      status: PREFLIGHT_OK,
+      cors: { allowHeaders: ['authorization', 'content-type', 'mcp-protocol-version', 'mcp-method', 'mcp-name'], exposeHeaders: ['www-authenticate'] },
+    },
+  },
+  {
     category: 'current-revision',
     name: 'server/discover with the real token',
     requires: ['token'],

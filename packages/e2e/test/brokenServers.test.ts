@@ -53,6 +53,7 @@ describe('the matrix against deliberately broken servers', () => {
     expect(failing(report)).toEqual([
       'cors / preflight OPTIONS /mcp/tools/call for POST with Authorization, Content-Type',
       'cors / preflight OPTIONS /sse/ for GET with Authorization',
+      'current-revision / preflight OPTIONS /mcp for POST with the 2026-07-28 standard headers',
       'streamable-http / preflight OPTIONS /mcp for DELETE with Authorization and Mcp-Session-Id',
       'streamable-http / preflight OPTIONS /mcp for POST with Authorization and MCP headers',
     ]);
