@@ -1,4 +1,5 @@
 import type { TokenCacheFigure } from './micro/tokenCache.js';
+import type { ServerPerProcessFigure } from './micro/serverPerProcess.js';
 /** Every figure the bench produces: what the table prints and `--out` writes. */
 
 export interface Ratio {
@@ -121,6 +122,7 @@ export interface BenchReport {
   memory: MemoryFigure[];
   soak: SoakFigure | undefined;
   tokenCache: TokenCacheFigure | undefined;
+  serverPerProcess: ServerPerProcessFigure | undefined;
   targets: TargetCheck[];
   /** Scenario failures; any entry makes the exit code non-zero. */
   problems: string[];

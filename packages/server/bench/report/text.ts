@@ -92,6 +92,11 @@ export function renderText(report: BenchReport): string {
     out.push(`Heap growth, warm-up → end: ${num(soak.heapGrowthPct)} %`);
   }
 
+  const spp = report.serverPerProcess;
+  if (spp) {
+    out.push('', `One v2 Server per process vs one per request (2026-07-28 tools/call, MCP layer only, in-process): ${num(spp.perProcessUs, 1)} µs vs ${num(spp.perRequestUs, 1)} µs per call, ${num(spp.gain, 2)}× in favour of ${spp.gain >= 1 ? 'one per process' : 'one per request'}`);
+  }
+
   if (report.targets.length > 0) {
     out.push('', 'Targets of issues 8 and 12' + (meta.quick ? ' (a --quick run proves nothing about them)' : ''));
     out.push(table(['Target', 'Measured', 'Limit', 'Met'], report.targets.map((t) => [t.target, t.measured, t.limit, t.met === undefined ? 'n/a' : t.met ? 'yes' : 'NO']), 4));
