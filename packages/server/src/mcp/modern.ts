@@ -67,7 +67,6 @@ export async function modernPost(rt: McpRuntime, req: Request, res: Response, ro
     writeSseHeaders(res);
     const opened = new SseStream(res, undefined);
     rt.streams.add(opened);
-    opened.onClose(() => (finished = true));
     return opened;
   };
 
@@ -78,12 +77,12 @@ export async function modernPost(rt: McpRuntime, req: Request, res: Response, ro
       stream.send(message);
     },
     response(message: JSONRPCMessage) {
+      finished = true;
       if (stream) {
         stream.send(message);
         stream.close();
         return;
       }
-      finished = true;
       if (res.headersSent || res.destroyed) return;
       const error = (message as { error?: { code: number } }).error;
       if (error === undefined) return sendJson(res, 200, message);

@@ -174,6 +174,29 @@ describe('2026-07-28 over raw HTTP', () => {
     expect(silent.headers.get('content-type')).toContain('application/json');
   });
 
+  it('closing the response stream cancels the request', async () => {
+    const controller = new AbortController();
+    const response = await fetch(`${server.base}/mcp`, {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${token}`,
+        'Content-Type': 'application/json',
+        Accept: 'application/json, text/event-stream',
+        'MCP-Protocol-Version': MODERN,
+        'Mcp-Method': 'tools/call',
+        'Mcp-Name': 'test_slow',
+      },
+      body: JSON.stringify(call('test_slow', { ms: 5_000, steps: 10 }, { progressToken: 'c1' })),
+      signal: controller.signal,
+    });
+    const reader = response.body!.getReader();
+    await reader.read(); // the first progress event: the call is running
+    expect(server.mcp.modernDispatcher.inFlight).toBe(1);
+    controller.abort();
+    for (let i = 0; i < 50 && server.mcp.modernDispatcher.inFlight > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(server.mcp.modernDispatcher.inFlight).toBe(0);
+  });
+
   it('log messages only when the request names a log level, filtered below it', async () => {
     const asked = await raw(call('test_log', {}, { 'io.modelcontextprotocol/logLevel': 'warning' }), { name: 'test_log' });
     const events = (await asked.text()).split('\n').filter((l) => l.startsWith('data: ')).map((l) => JSON.parse(l.slice(6)) as { method?: string; params?: { level?: string } });
