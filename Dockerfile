@@ -15,6 +15,7 @@ COPY package.json pnpm-lock.yaml pnpm-workspace.yaml .npmrc tsconfig.base.json .
 COPY packages/server/package.json packages/server/
 COPY packages/e2e/package.json packages/e2e/
 COPY packages/infrastructure/package.json packages/infrastructure/
+COPY packages/conformance/package.json packages/conformance/
 RUN pnpm install --frozen-lockfile --filter @neonpanel-mcp/server
 # Sources, the OpenAPI contract the build generates its client types from, and the tsconfigs.
 COPY packages/server/ packages/server/

@@ -20,7 +20,8 @@ export type Category =
   | 'discovery'
   | 'forged-token'
   | 'real-token'
-  | 'scope';
+  | 'scope'
+  | 'current-revision';
 
 /** Tokens the runner makes itself, never valid on any server. */
 export type Forgery = 'alg-none' | 'expired' | 'wrong-signature';
@@ -37,7 +38,13 @@ export type Credential =
 /** A JSON body, or a tool call whose tool comes from the run's options. */
 export type Body =
   | { json: unknown }
-  | { toolCall: 'read' | 'scope-probe' };
+  | { toolCall: 'read' | 'scope-probe' }
+  /**
+   * A MCP 2026-07-28 JSON-RPC request with its `_meta` envelope. The runner adds the
+   * standard headers that mirror it (`MCP-Protocol-Version`, `Mcp-Method`, `Mcp-Name`);
+   * `nameHeader` replaces the `Mcp-Name` value, to make headers and body disagree.
+   */
+  | { modern: 'server/discover' | 'read-tool-call'; nameHeader?: string };
 
 export interface HttpRequestSpec {
   kind: 'http';
@@ -70,7 +77,11 @@ export type DocumentCheck =
   /** RFC 9728 metadata whose `resource` is the server URL plus `resourcePath` ('' for the root). */
   | { kind: 'protected-resource-metadata'; resourcePath: string }
   /** The REST façade's answer: `{content, isError: false}`. */
-  | { kind: 'tool-result' };
+  | { kind: 'tool-result' }
+  /** A 2026-07-28 `server/discover` result: `resultType` complete, versions listing 2026-07-28, tools capability. */
+  | { kind: 'discover-result' }
+  /** A 2026-07-28 `tools/call` result: `resultType` complete, content, not `isError`. */
+  | { kind: 'modern-tool-result' };
 
 export interface ChallengeExpectation {
   /**
@@ -108,6 +119,8 @@ export interface HttpExpectation {
   document?: DocumentCheck;
   /** The stream's first event name (the legacy SSE transport starts with `endpoint`). */
   firstEvent?: string;
+  /** The JSON-RPC error code the body must carry (`error.code`). */
+  jsonRpcErrorCode?: number;
 }
 
 export interface McpExpectation {
@@ -421,7 +434,49 @@ export const MATRIX: readonly MatrixCase[] = [
     request: post('/mcp/tools/call', { toolCall: 'scope-probe' }, JSON_CT, { kind: 'real', which: 'limited', placement: 'header' }),
     expect: { status: 403, contentType: 'json', bodyError: 'insufficient_scope', challenge: { error: 'insufficient_scope' } },
   },
+
+  // Beyond the 19: the current MCP revision (2026-07-28), stateless on /mcp, same auth rules.
+  {
+    category: 'current-revision',
+    name: 'server/discover without credentials',
+    request: post('/mcp', { modern: 'server/discover' }, MCP_ACCEPT),
+    expect: { ...noCredentials, challenge: { error: null, followResourceMetadata: true } },
+  },
+  {
+    // A browser-based client sends the 2026-07-28 standard headers on every POST.
+    category: 'current-revision',
+    name: 'preflight OPTIONS /mcp for POST with the 2026-07-28 standard headers',
+    request: preflight('/mcp', 'POST', 'authorization, content-type, mcp-protocol-version, mcp-method, mcp-name'),
+    expect: {
+      status: PREFLIGHT_OK,
+      cors: { allowHeaders: ['authorization', 'content-type', 'mcp-protocol-version', 'mcp-method', 'mcp-name'], exposeHeaders: ['www-authenticate'] },
+    },
+  },
+  {
+    category: 'current-revision',
+    name: 'server/discover with the real token',
+    requires: ['token'],
+    request: post('/mcp', { modern: 'server/discover' }, MCP_ACCEPT, { kind: 'real', which: 'token', placement: 'header' }),
+    expect: { status: 200, contentType: 'json', document: { kind: 'discover-result' } },
+  },
+  {
+    category: 'current-revision',
+    name: 'tools/call of the read tool with the real token',
+    requires: ['token'],
+    request: post('/mcp', { modern: 'read-tool-call' }, MCP_ACCEPT, { kind: 'real', which: 'token', placement: 'header' }),
+    expect: { status: 200, contentType: 'json', document: { kind: 'modern-tool-result' } },
+  },
+  {
+    category: 'current-revision',
+    name: 'Mcp-Name header that disagrees with the body',
+    requires: ['token'],
+    request: post('/mcp', { modern: 'read-tool-call', nameHeader: 'e2e-not-the-called-tool' }, MCP_ACCEPT, { kind: 'real', which: 'token', placement: 'header' }),
+    expect: { status: 400, contentType: 'json', jsonRpcErrorCode: -32020 },
+  },
 ];
+
+/** The current MCP revision, served statelessly on `/mcp` next to the legacy era. */
+export const CURRENT_REVISION = '2026-07-28';
 
 /** `expect` is an MCP expectation rather than an HTTP one. */
 export function isMcpExpectation(expect: Expectation): expect is McpExpectation {

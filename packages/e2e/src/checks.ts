@@ -207,6 +207,11 @@ function bodyErrorOf(outcome: HttpOutcome): string | undefined {
   return typeof json?.error === 'string' ? json.error : undefined;
 }
 
+function jsonRpcErrorCodeOf(outcome: HttpOutcome): number | undefined {
+  const code = (outcome.json as { error?: { code?: unknown } } | undefined)?.error?.code;
+  return typeof code === 'number' ? code : undefined;
+}
+
 /** What came back, in a few words: status, content type, challenge and body error. */
 function summarize(outcome: HttpOutcome, challenge: ParsedChallenge | undefined): string {
   const parts = [String(outcome.status), outcome.mediaType ?? 'no content type'];
@@ -216,6 +221,8 @@ function summarize(outcome: HttpOutcome, challenge: ParsedChallenge | undefined)
   }
   const bodyError = bodyErrorOf(outcome);
   if (bodyError) parts.push(`body=${clip(bodyError, 40)}`);
+  const rpcCode = jsonRpcErrorCodeOf(outcome);
+  if (rpcCode !== undefined) parts.push(`rpc error ${rpcCode}`);
   if (outcome.firstEvent) parts.push(`first event=${clip(outcome.firstEvent.event, 40)}`);
   return parts.join(' ');
 }
@@ -243,6 +250,10 @@ export async function judgeHttp(outcome: HttpOutcome, expect: HttpExpectation, c
     else if (!challenge) problems.push('WWW-Authenticate cannot be parsed');
     else problems.push(...(await challengeProblems(challenge, expect.challenge, ctx)));
   }
+  if (expect.jsonRpcErrorCode !== undefined) {
+    const code = jsonRpcErrorCodeOf(outcome);
+    if (code !== expect.jsonRpcErrorCode) problems.push(`JSON-RPC error code is ${code ?? 'absent'}, want ${expect.jsonRpcErrorCode}`);
+  }
   if (expect.cors) problems.push(...corsProblems(outcome.headers, expect.cors, ctx.requestOrigin));
   if (expect.document && problems.length === 0) {
     problems.push(...documentProblems(expect.document, outcome, ctx.target));
@@ -263,6 +274,7 @@ export function describeHttpExpectation(expect: HttpExpectation): string {
   if (expect.contentType) parts.push(expect.contentType);
   if (expect.challenge) parts.push(`Bearer(${expect.challenge.error ?? 'no error code'})`);
   if (expect.bodyError) parts.push(`body=${expect.bodyError}`);
+  if (expect.jsonRpcErrorCode !== undefined) parts.push(`rpc error ${expect.jsonRpcErrorCode}`);
   if (expect.challenge?.followResourceMetadata) parts.push('-> RFC 9728 metadata');
   if (expect.cors) {
     const c = expect.cors;

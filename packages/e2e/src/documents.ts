@@ -102,6 +102,36 @@ function toolResultProblems(json: unknown): Problems {
 }
 
 /** Problems with a fetched document; `target` is the server URL without a trailing slash. */
+/** The JSON-RPC `result` of a 2026-07-28 answer, which must say `resultType: "complete"`. */
+function modernResult(json: unknown, problems: Problems): Record<string, unknown> | undefined {
+  const result = isObject(json) ? json['result'] : undefined;
+  if (!isObject(result)) {
+    problems.push(isObject(json) && isObject(json['error']) ? `JSON-RPC error ${clip(JSON.stringify(json['error']), 120)}` : 'no JSON-RPC result');
+    return undefined;
+  }
+  if (result['resultType'] !== 'complete') problems.push(`resultType is ${clip(JSON.stringify(result['resultType']) ?? 'absent', 40)}, want "complete"`);
+  return result;
+}
+
+export function discoverResultProblems(json: unknown): Problems {
+  const problems: Problems = [];
+  const result = modernResult(json, problems);
+  if (!result) return problems;
+  const versions = result['supportedVersions'];
+  if (!Array.isArray(versions) || !versions.includes('2026-07-28')) problems.push(`supportedVersions ${clip(JSON.stringify(versions) ?? 'absent', 80)} lacks 2026-07-28`);
+  if (!isObject(result['capabilities']) || !isObject(result['capabilities']['tools'])) problems.push('no tools capability');
+  return problems;
+}
+
+export function modernToolResultProblems(json: unknown): Problems {
+  const problems: Problems = [];
+  const result = modernResult(json, problems);
+  if (!result) return problems;
+  if (!Array.isArray(result['content'])) problems.push('no content array');
+  if (result['isError'] === true) problems.push(`isError: ${clip(JSON.stringify(result['content']), 120)}`);
+  return problems;
+}
+
 export function documentProblems(check: DocumentCheck, outcome: HttpOutcome, target: string): Problems {
   switch (check.kind) {
     case 'health': return healthProblems(outcome.json);
@@ -112,6 +142,8 @@ export function documentProblems(check: DocumentCheck, outcome: HttpOutcome, tar
     case 'capabilities': return capabilitiesProblems(outcome.json);
     case 'protected-resource-metadata': return protectedResourceMetadataProblems(outcome.json, [`${target}${check.resourcePath}`]);
     case 'tool-result': return toolResultProblems(outcome.json);
+    case 'discover-result': return discoverResultProblems(outcome.json);
+    case 'modern-tool-result': return modernToolResultProblems(outcome.json);
   }
 }
 
@@ -125,5 +157,7 @@ export function describeDocument(check: DocumentCheck): string {
     case 'capabilities': return 'tool list';
     case 'protected-resource-metadata': return `RFC 9728 resource=${check.resourcePath || '/'}`;
     case 'tool-result': return 'tool result, not isError';
+    case 'discover-result': return 'discover result, versions incl. 2026-07-28';
+    case 'modern-tool-result': return 'tool result, resultType complete, not isError';
   }
 }

@@ -3,7 +3,7 @@
  * every case a deadline, so a hung server fails cases instead of hanging the gate. Nothing
  * here prints or logs; tokens given in the options never appear in the report.
  */
-import { isMcpExpectation, MATRIX, type HttpRequestSpec, type MatrixCase } from './cases.js';
+import { CURRENT_REVISION, isMcpExpectation, MATRIX, type Body, type HttpRequestSpec, type MatrixCase } from './cases.js';
 import { advertisedFrom, describeHttpExpectation, judgeHttp, PRM_WELL_KNOWN, type AdvertisedAuth, type Verdict } from './checks.js';
 import { describeNetworkError, send, type HttpOutcome } from './http.js';
 import { runMcpSession } from './mcpSession.js';
@@ -187,10 +187,29 @@ async function credentialToken(request: HttpRequestSpec, ctx: RunContext): Promi
   }
 }
 
+/** A 2026-07-28 request: the JSON-RPC body with its `_meta` envelope, and the headers that mirror it. */
+function modernRequest(body: Extract<Body, { modern: string }>, ctx: RunContext): { json: unknown; headers: Record<string, string> } {
+  const _meta = {
+    'io.modelcontextprotocol/protocolVersion': CURRENT_REVISION,
+    'io.modelcontextprotocol/clientCapabilities': {},
+    'io.modelcontextprotocol/clientInfo': { name: 'neonpanel-e2e', version: '0' },
+  };
+  const headers: Record<string, string> = { 'MCP-Protocol-Version': CURRENT_REVISION };
+  if (body.modern === 'server/discover') {
+    return { json: { jsonrpc: '2.0', id: 1, method: 'server/discover', params: { _meta } }, headers: { ...headers, 'Mcp-Method': 'server/discover' } };
+  }
+  const params = { name: ctx.readTool, arguments: ctx.options.readToolArguments ?? {}, _meta };
+  return {
+    json: { jsonrpc: '2.0', id: 1, method: 'tools/call', params },
+    headers: { ...headers, 'Mcp-Method': 'tools/call', 'Mcp-Name': body.nameHeader ?? ctx.readTool },
+  };
+}
+
 function bodyOf(request: HttpRequestSpec, ctx: RunContext): string | undefined {
   const body = request.body;
   if (!body) return undefined;
   if ('json' in body) return JSON.stringify(body.json);
+  if ('modern' in body) return JSON.stringify(modernRequest(body, ctx).json);
   const { options } = ctx;
   return body.toolCall === 'read'
     ? JSON.stringify({ name: ctx.readTool, arguments: options.readToolArguments ?? {} })
@@ -200,7 +219,10 @@ function bodyOf(request: HttpRequestSpec, ctx: RunContext): string | undefined {
 async function runHttpCase(testCase: MatrixCase, request: HttpRequestSpec, ctx: RunContext): Promise<Verdict> {
   if (isMcpExpectation(testCase.expect)) throw new Error(`case ${testCase.name}: an HTTP request needs an HTTP expectation`);
   const url = new URL(`${ctx.target}${request.path}`);
-  const headers: Record<string, string> = { ...request.headers };
+  const headers: Record<string, string> = {
+    ...request.headers,
+    ...(request.body && 'modern' in request.body ? modernRequest(request.body, ctx).headers : {}),
+  };
   const token = await credentialToken(request, ctx);
   if (token !== undefined) {
     if (request.credential?.kind === 'real' && request.credential.placement === 'query') url.searchParams.set('access_token', token);

@@ -53,6 +53,7 @@ describe('the matrix against deliberately broken servers', () => {
     expect(failing(report)).toEqual([
       'cors / preflight OPTIONS /mcp/tools/call for POST with Authorization, Content-Type',
       'cors / preflight OPTIONS /sse/ for GET with Authorization',
+      'current-revision / preflight OPTIONS /mcp for POST with the 2026-07-28 standard headers',
       'streamable-http / preflight OPTIONS /mcp for DELETE with Authorization and Mcp-Session-Id',
       'streamable-http / preflight OPTIONS /mcp for POST with Authorization and MCP headers',
     ]);
@@ -94,6 +95,7 @@ describe('the matrix against deliberately broken servers', () => {
   it('fails discovery and both challenge follow-ups when the metadata names another resource', async () => {
     const report = await runAgainst('metadata-wrong-resource');
     expect(failing(report)).toEqual([
+      'current-revision / server/discover without credentials',
       'discovery / GET /.well-known/oauth-protected-resource',
       'streamable-http / POST /mcp challenge points to RFC 9728 metadata',
       'www-authenticate / GET /sse/ challenge points to RFC 9728 metadata',

@@ -54,3 +54,17 @@ describe('the matrix', () => {
     }
   });
 });
+
+describe('the current MCP revision (2026-07-28)', () => {
+  it('has the cases: discover without and with a token, a tools/call, a header mismatch, and the CORS preflight', () => {
+    expect(names('current-revision')).toEqual([
+      'server/discover without credentials',
+      'preflight OPTIONS /mcp for POST with the 2026-07-28 standard headers',
+      'server/discover with the real token',
+      'tools/call of the read tool with the real token',
+      'Mcp-Name header that disagrees with the body',
+    ]);
+    const mismatch = MATRIX.find((c) => c.name === 'Mcp-Name header that disagrees with the body')!;
+    expect(mismatch.expect).toMatchObject({ status: 400, jsonRpcErrorCode: -32020 });
+  });
+});

@@ -3,6 +3,7 @@
  * RFC 9728 metadata-URL arithmetic.
  */
 import { advertisedFrom, challengeScopeProblems, consistencyProblems, corsProblems, resourceForMetadataUrl } from '../src/checks.js';
+import { discoverResultProblems, modernToolResultProblems } from '../src/documents.js';
 
 const headers = (h: Record<string, string>) => new Headers(h);
 
@@ -68,5 +69,25 @@ describe('consistency with what the server advertises (no assumed scope names)',
       'issuer https://other.example is not an advertised authorization server',
       'advertised scopes the authorization server does not list: openid',
     ]);
+  });
+});
+
+describe('MCP 2026-07-28 result checks', () => {
+  const discover = { jsonrpc: '2.0', id: 1, result: { resultType: 'complete', supportedVersions: ['2026-07-28', '2025-11-25'], capabilities: { tools: {} } } };
+
+  it('accepts a discover result and names what a wrong one lacks', () => {
+    expect(discoverResultProblems(discover)).toEqual([]);
+    expect(discoverResultProblems({ ...discover, result: { ...discover.result, resultType: undefined } })).toEqual(['resultType is absent, want "complete"']);
+    expect(discoverResultProblems({ ...discover, result: { ...discover.result, supportedVersions: ['2025-11-25'] } })).toEqual(['supportedVersions ["2025-11-25"] lacks 2026-07-28']);
+    expect(discoverResultProblems({ jsonrpc: '2.0', id: 1, error: { code: -32601, message: 'Method not found' } })).toEqual([
+      'JSON-RPC error {"code":-32601,"message":"Method not found"}',
+    ]);
+  });
+
+  it('refuses a tool result that is an error, or a legacy result without resultType', () => {
+    const ok = { jsonrpc: '2.0', id: 1, result: { resultType: 'complete', content: [] } };
+    expect(modernToolResultProblems(ok)).toEqual([]);
+    expect(modernToolResultProblems({ ...ok, result: { ...ok.result, isError: true } })).toEqual(['isError: []']);
+    expect(modernToolResultProblems({ jsonrpc: '2.0', id: 1, result: { content: [] } })).toEqual(['resultType is absent, want "complete"']);
   });
 });

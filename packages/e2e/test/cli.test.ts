@@ -73,8 +73,9 @@ describe('exit codes and the closing line', () => {
     const out = await runCli(['--url', fake.url, '--timeout-ms', '3000']);
     expect(out.code).toBe(EXIT_FAILED);
     const match = SUMMARY.exec(lastLine(out.stdout));
-    expect(match?.[2]).toBe('3');
-    expect(out.stdout.split('\n').filter((l) => l.includes('FAIL'))).toHaveLength(3);
+    // The three challenge follow-ups and the metadata itself (the 2026-07-28 discover challenge follows it too).
+    expect(match?.[2]).toBe('4');
+    expect(out.stdout.split('\n').filter((l) => l.includes('FAIL'))).toHaveLength(4);
   });
 
   it('exits 2 when nothing listens on the port', async () => {
@@ -133,12 +134,13 @@ describe('machine-readable output', () => {
     const out = await runCli(['--url', fake.url, '--json', '--timeout-ms', '3000']);
     expect(out.code).toBe(EXIT_FAILED);
     const report = JSON.parse(out.stdout) as MatrixReport;
-    expect(report).toMatchObject({ unreachable: false, failed: 4, url: fake.url });
+    // The five preflights that send Authorization (the 2026-07-28 one included).
+    expect(report).toMatchObject({ unreachable: false, failed: 5, url: fake.url });
     expect(report.passed + report.failed).toBe(report.results.length);
     for (const r of report.results) {
       expect(Object.keys(r).sort()).toEqual(['category', 'durationMs', 'expected', 'got', 'name', 'ok']);
     }
-    expect(lastLine(out.stderr)).toBe(`${report.passed} passed, 4 failed`);
+    expect(lastLine(out.stderr)).toBe(`${report.passed} passed, 5 failed`);
   });
 
   it('--junit FILE writes one suite per category, one test case per result, a failure per failed case', async () => {

@@ -27,6 +27,7 @@ import { writeJson } from './report/json.js';
 import { summariseProfiles } from './report/profile.js';
 import { existsSync } from 'node:fs';
 import { measureTokenCache } from './micro/tokenCache.js';
+import { measureServerPerProcess } from './micro/serverPerProcess.js';
 
 type DemoUsers = typeof import('../src/dev/demoUsers.js');
 
@@ -105,6 +106,8 @@ async function main(options: BenchOptions): Promise<number> {
 
   log('token cache micro-benchmark');
   const tokenCache = await measureTokenCache(options.quick ? 20_000 : 200_000);
+  log('server-per-process micro-benchmark');
+  const serverPerProcess = await measureServerPerProcess(options.quick ? 2_000 : 20_000);
 
   const partial: Omit<BenchReport, 'targets'> = {
     meta: {
@@ -124,6 +127,7 @@ async function main(options: BenchOptions): Promise<number> {
     memory: outputs.flatMap((o) => o.memory ?? []),
     soak: outputs.find((o) => o.soak)?.soak,
     tokenCache,
+    serverPerProcess,
     problems: outputs.flatMap((o) => o.problems ?? []),
   };
   const report: BenchReport = { ...partial, targets: checkTargets(partial) };

@@ -1,4 +1,5 @@
 import type { TokenCacheFigure } from './micro/tokenCache.js';
+import type { ServerPerProcessFigure } from './micro/serverPerProcess.js';
 /** Every figure the bench produces: what the table prints and `--out` writes. */
 
 export interface Ratio {
@@ -36,6 +37,8 @@ export interface Row {
   /** Against the baseline row of the same concurrency, when the scenario has one. */
   baseline?: string;
   ratio?: Ratio;
+  /** Ratios against every reference of the scenario, by server name (the 1.x and v2 references, the floor). */
+  against?: Record<string, { throughput: number; cpu: number }>;
   /** More errors than the tolerance. */
   failed: boolean;
 }
@@ -119,6 +122,7 @@ export interface BenchReport {
   memory: MemoryFigure[];
   soak: SoakFigure | undefined;
   tokenCache: TokenCacheFigure | undefined;
+  serverPerProcess: ServerPerProcessFigure | undefined;
   targets: TargetCheck[];
   /** Scenario failures; any entry makes the exit code non-zero. */
   problems: string[];

@@ -28,6 +28,8 @@ export interface ProtectedEndpoints {
   messages: RequestHandler;
   /** REST façade: POST `/mcp/tools/call`. */
   toolsCall: RequestHandler;
+  /** Runs first on the deprecated HTTP+SSE paths, so every answer there says so. */
+  legacyDeprecation?: RequestHandler;
   /** Checks run before authentication (Origin and Host validation). */
   guard?: RequestHandler;
   /** Public documents generated from the tool registry. */
@@ -83,8 +85,9 @@ export function createApp(deps: AppDeps): Express {
 
   app.post('/mcp/tools/call', guard, auth, json, endpoints.toolsCall);
   app.all('/mcp', guard, auth, endpoints.streamable);
-  app.get(['/sse', '/sse/'], guard, auth, endpoints.sse);
-  app.post('/messages', guard, auth, endpoints.messages);
+  const deprecated: RequestHandler = endpoints.legacyDeprecation ?? ((_req, _res, next) => next());
+  app.get(['/sse', '/sse/'], deprecated, guard, auth, endpoints.sse);
+  app.post('/messages', deprecated, guard, auth, endpoints.messages);
 
   app.use(healthRouter({
     neonpanelApiBase: config.neonpanelApiBase,

@@ -115,6 +115,7 @@ const EnvSchema = z.object({
   MCP_MAX_SESSIONS_PER_SUBJECT: intIn(1, 100_000).default(50),
   MCP_SESSION_IDLE_TIMEOUT_MS: intIn(1_000, 86_400_000).default(1_800_000),
   SSE_KEEPALIVE_MS: intIn(1_000, 600_000).default(15_000),
+  LEGACY_SSE_SUNSET: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2027-07-28').refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), 'must be a real date').optional(),
   ALLOWED_ORIGINS: z.string().optional(),
   ALLOWED_HOSTS: z.string().optional(),
   UPSTREAM_AUTH: z.enum(['forward', 'token-exchange'], { error: 'must be forward or token-exchange' }).default('forward'),
@@ -211,6 +212,8 @@ export interface Config {
     maxSessionsPerSubject: number;
     sessionIdleTimeoutMs: number;
     sseKeepAliveMs: number;
+    /** When the deprecated HTTP+SSE transport (`/sse`, `/messages`) goes away, once decided (`Sunset` header). */
+    legacySseSunset: Date | undefined;
     /** Exact origins, or `scheme://host:*` for any port. */
     allowedOrigins: string[];
     /** Host header values accepted; empty means any (the server is not bound to loopback). */
@@ -363,6 +366,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxSessionsPerSubject: e.MCP_MAX_SESSIONS_PER_SUBJECT,
       sessionIdleTimeoutMs: e.MCP_SESSION_IDLE_TIMEOUT_MS,
       sseKeepAliveMs: e.SSE_KEEPALIVE_MS,
+      legacySseSunset: e.LEGACY_SSE_SUNSET === undefined ? undefined : new Date(`${e.LEGACY_SSE_SUNSET}T00:00:00Z`),
       allowedOrigins,
       allowedHosts,
       tools: { toolsets: parseToolsets(e.MCP_TOOLSETS), readOnly: e.MCP_READ_ONLY === 'true' },

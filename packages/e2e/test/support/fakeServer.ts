@@ -113,7 +113,7 @@ export async function startFakeServer(flaw?: Flaw): Promise<FakeServer> {
     req.resume();
 
     if (method === 'OPTIONS') {
-      const allowed = ['Content-Type', 'Mcp-Session-Id', 'Mcp-Protocol-Version', 'Last-Event-ID'];
+      const allowed = ['Content-Type', 'Mcp-Session-Id', 'Mcp-Protocol-Version', 'Mcp-Method', 'Mcp-Name', 'Last-Event-ID'];
       if (flaw !== 'cors-without-authorization') allowed.unshift('Authorization');
       res.writeHead(204, {
         'Access-Control-Allow-Methods': 'GET, POST, DELETE, OPTIONS',

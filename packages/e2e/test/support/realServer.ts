@@ -34,6 +34,8 @@ export interface StartOptions {
    * NEONPANEL_API_BASE; tokens carry no `aud` and the scopes given.
    */
   profile?: 'standard' | 'neonpanel';
+  /** Extra environment for the server (e.g. `ALLOWED_HOSTS` for a proxy in front of it). */
+  env?: Record<string, string>;
 }
 
 async function freePort(): Promise<number> {
@@ -146,6 +148,7 @@ export async function startRealServer(options: StartOptions = {}): Promise<RealS
       NEONPANEL_API_BASE: `${issuer}/neonpanel`,
       LOG_LEVEL: 'warn',
       SHUTDOWN_DRAIN_MS: '2000',
+      ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

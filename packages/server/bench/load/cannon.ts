@@ -13,6 +13,8 @@ import {
   INITIALIZED_BODY,
   initializeBody,
   isResultOrEmpty,
+  modernCallHeaders,
+  modernToolCallBody,
   isToolSuccess,
   POST_HEADERS,
   PROTOCOL_VERSION,
@@ -56,6 +58,8 @@ function requestsFor(profile: CannonProfile, token: string, sessionId: string | 
   switch (profile) {
     case 'call':
       return [post(toolCallBody(TRIVIAL_TOOL))];
+    case 'modern-call':
+      return [{ method: 'POST', path: '/mcp', headers: { ...modernCallHeaders(TRIVIAL_TOOL), authorization: bearer(token) }, body: modernToolCallBody(TRIVIAL_TOOL) }];
     case 'upstream-call':
       return [post(toolCallBody(UPSTREAM_TOOL))];
     case 'upstream-direct':
@@ -94,6 +98,8 @@ function verifierFor(profile: CannonProfile): (body: string) => boolean {
   switch (profile) {
     case 'call':
       return isToolSuccess;
+    case 'modern-call':
+      return (body) => isToolSuccess(body) && body.includes('"resultType":"complete"');
     case 'upstream-call':
       return (body) => isToolSuccess(body) && body.includes('"companies"');
     case 'upstream-direct':

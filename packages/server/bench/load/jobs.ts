@@ -27,7 +27,7 @@ export interface LoadResult {
  * - `upstream-call`: tools/call on `neonpanel_companies_list` (one NeonPanel GET);
  * - `upstream-direct`: that GET sent straight to the sandbox.
  */
-export type CannonProfile = 'call' | 'cold-stateless' | 'cold-stateful' | 'soak-churn' | 'upstream-call' | 'upstream-direct';
+export type CannonProfile = 'call' | 'modern-call' | 'cold-stateless' | 'cold-stateful' | 'soak-churn' | 'upstream-call' | 'upstream-direct';
 
 export interface CannonJob {
   url: string;

@@ -24,6 +24,32 @@ export const TOOLS_LIST_BODY = JSON.stringify({ jsonrpc: '2.0', id: 2, method: '
 export const toolCallBody = (name: string, id: number | string = 3): string =>
   JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: {} } });
 
+/** The current revision: stateless, its version and capabilities in every request's `_meta`. */
+export const MODERN_PROTOCOL_VERSION = '2026-07-28';
+export const modernToolCallBody = (name: string, id: number | string = 3): string =>
+  JSON.stringify({
+    jsonrpc: '2.0',
+    id,
+    method: 'tools/call',
+    params: {
+      name,
+      arguments: {},
+      _meta: {
+        'io.modelcontextprotocol/protocolVersion': MODERN_PROTOCOL_VERSION,
+        'io.modelcontextprotocol/clientCapabilities': {},
+        'io.modelcontextprotocol/clientInfo': CLIENT_INFO,
+      },
+    },
+  });
+/** Headers of a 2026-07-28 `tools/call` POST (without the token): the body's mirror. */
+export const modernCallHeaders = (name: string): Record<string, string> => ({
+  'content-type': 'application/json',
+  accept: 'application/json, text/event-stream',
+  'mcp-protocol-version': MODERN_PROTOCOL_VERSION,
+  'mcp-method': 'tools/call',
+  'mcp-name': name,
+});
+
 /** Headers of every Streamable HTTP POST (without the token). */
 export const POST_HEADERS: Readonly<Record<string, string>> = {
   'content-type': 'application/json',

@@ -1,6 +1,7 @@
-/** The targets of issue 8, checked against one run's figures. Informational: they never fail the run. */
+/** The targets of issues 8 and 12, checked against one run's figures. Informational: they never fail the run. */
 import type { BenchReport, Row, TargetCheck } from '../results.js';
 import { num } from './format.js';
+import { LEGACY_STATEFUL, LEGACY_STATELESS, MODERN, REFERENCE_1X, REFERENCE_V2 } from '../scenarios/toolsCall.js';
 
 const worst = (values: number[], pick: (a: number, b: number) => number): number | undefined =>
   values.length === 0 ? undefined : values.reduce((a, b) => pick(a, b));
@@ -17,11 +18,20 @@ function check(target: string, values: number[], limit: number, better: 'higher'
 
 export function checkTargets(report: Omit<BenchReport, 'targets'>): TargetCheck[] {
   const ours = (scenario: string): Row[] => report.rows.filter((r) => r.scenario === scenario && r.ratio !== undefined);
-  const calls = [...ours('tools/call stateless'), ...ours('tools/call stateful')];
+  // Our rows only: a reference's own row carries a ratio too, but no `against`.
+  const oursIn = (scenario: string): Row[] => ours(scenario).filter((r) => r.against !== undefined);
+  const legacy = [...oursIn(LEGACY_STATELESS), ...oursIn(LEGACY_STATEFUL)];
+  const modern = oursIn(MODERN);
+  const calls = [...legacy, ...modern];
+  const vs = (rows: Row[], reference: string, field: 'throughput' | 'cpu'): number[] =>
+    rows.map((r) => r.against?.[reference]?.[field]).filter((v): v is number => v !== undefined);
   const checks: TargetCheck[] = [];
   if (calls.length > 0) {
-    checks.push(check('tools/call throughput vs baseline, stateless', ours('tools/call stateless').map((r) => r.ratio!.throughput), 3, 'higher', '×'));
-    checks.push(check('tools/call throughput vs baseline, stateful', ours('tools/call stateful').map((r) => r.ratio!.throughput), 3, 'higher', '×'));
+    checks.push(check('tools/call throughput vs the 1.x reference, 2025 era', vs(legacy, REFERENCE_1X, 'throughput'), 3, 'higher', '×'));
+    checks.push(check('tools/call throughput vs the v2 reference, 2025 era', vs(legacy, REFERENCE_V2, 'throughput'), 3, 'higher', '×'));
+    checks.push(check('tools/call throughput vs the 1.x reference, 2026-07-28', vs(modern, REFERENCE_1X, 'throughput'), 3, 'higher', '×'));
+    checks.push(check('tools/call throughput vs the v2 reference, 2026-07-28', vs(modern, REFERENCE_V2, 'throughput'), 3, 'higher', '×'));
+    checks.push(check('server CPU per tools/call vs the node:http floor', vs(calls, 'floor', 'cpu'), 8, 'lower', '×'));
     checks.push(check('server CPU per tools/call', calls.map((r) => r.cpuUsPerOp), 400, 'lower', 'µs'));
     checks.push(check('tools/call p99 at concurrency 50', calls.filter((r) => r.concurrency === 50).map((r) => r.p99Ms), 100, 'lower', 'ms'));
   }

@@ -32,6 +32,22 @@ export function renderText(report: BenchReport): string {
     ));
   }
 
+  const compared = report.rows.filter((r) => r.against !== undefined);
+  if (compared.length > 0) {
+    const names = [...new Set(compared.flatMap((r) => Object.keys(r.against!)))];
+    out.push('', 'Ours against each reference (throughput: higher is better; CPU per call: lower is better)');
+    out.push(table(
+      ['Scenario', 'Server', 'Conc', ...names.flatMap((n) => (n === 'floor' ? [`×CPU ${n}`] : [`×ops/s ${n}`, `×CPU ${n}`]))],
+      compared.map((r) => [
+        r.scenario,
+        r.server,
+        String(r.concurrency),
+        ...names.flatMap((n) => (n === 'floor' ? [ratio(r.against![n]?.cpu)] : [ratio(r.against![n]?.throughput), ratio(r.against![n]?.cpu)])),
+      ]),
+      3,
+    ));
+  }
+
   if (report.upstream.length > 0) {
     out.push('', `Latency added over calling the sandbox directly (fixed upstream latency ${report.upstream[0]!.upstreamLatencyMs} ms)`);
     out.push(table(
@@ -76,8 +92,13 @@ export function renderText(report: BenchReport): string {
     out.push(`Heap growth, warm-up → end: ${num(soak.heapGrowthPct)} %`);
   }
 
+  const spp = report.serverPerProcess;
+  if (spp) {
+    out.push('', `One v2 Server per process vs one per request (2026-07-28 tools/call, MCP layer only, in-process): ${num(spp.perProcessUs, 1)} µs vs ${num(spp.perRequestUs, 1)} µs per call, ${num(spp.gain, 2)}× in favour of ${spp.gain >= 1 ? 'one per process' : 'one per request'}`);
+  }
+
   if (report.targets.length > 0) {
-    out.push('', 'Targets of issue 8' + (meta.quick ? ' (a --quick run proves nothing about them)' : ''));
+    out.push('', 'Targets of issues 8 and 12' + (meta.quick ? ' (a --quick run proves nothing about them)' : ''));
     out.push(table(['Target', 'Measured', 'Limit', 'Met'], report.targets.map((t) => [t.target, t.measured, t.limit, t.met === undefined ? 'n/a' : t.met ? 'yes' : 'NO']), 4));
   }
 

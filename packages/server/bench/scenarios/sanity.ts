@@ -2,7 +2,7 @@
  * One request by hand before the load: a misconfigured server then fails with its own
  * answer in the message, instead of as a run of non-2xx counts.
  */
-import { bearer, INITIALIZED_BODY, initializeBody, isToolSuccess, POST_HEADERS, PROTOCOL_VERSION, toolCallBody } from '../load/mcp.js';
+import { bearer, INITIALIZED_BODY, initializeBody, isToolSuccess, modernCallHeaders, modernToolCallBody, POST_HEADERS, PROTOCOL_VERSION, toolCallBody } from '../load/mcp.js';
 
 async function post(url: string, headers: Record<string, string>, body: string): Promise<Response> {
   return fetch(`${url}/mcp`, { method: 'POST', headers, body, signal: AbortSignal.timeout(15_000) });
@@ -28,5 +28,14 @@ export async function checkToolCall(url: string, token: string, tool: string): P
       headers: { authorization: bearer(token), 'mcp-session-id': session, 'mcp-protocol-version': PROTOCOL_VERSION },
       signal: AbortSignal.timeout(15_000),
     }).then((r) => r.text());
+  }
+}
+
+/** One 2026-07-28 tools/call: no initialize, no session; the result must carry `resultType`. */
+export async function checkModernToolCall(url: string, token: string, tool: string): Promise<void> {
+  const call = await post(url, { ...modernCallHeaders(tool), authorization: bearer(token) }, modernToolCallBody(tool));
+  const text = await call.text();
+  if (call.status !== 200 || !isToolSuccess(text) || !text.includes('"resultType":"complete"')) {
+    throw new Error(`${url}: 2026-07-28 tools/call ${tool} answered HTTP ${call.status}: ${text.slice(0, 300)}`);
   }
 }

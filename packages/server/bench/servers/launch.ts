@@ -1,6 +1,6 @@
 /**
  * Starts the servers under test, each in its own process with the probe preloaded:
- * our production build, the SDK baseline and the NeonPanel sandbox.
+ * our production build, the SDK baselines (1.x and v2), the node:http floor and the sandbox.
  */
 import { pathToFileURL } from 'node:url';
 import { Child } from '../processes/children.js';
@@ -9,7 +9,7 @@ import { BENCH_AUDIENCE, type BenchIssuer } from '../auth/issuer.js';
 import { benchFile, OURS_MAIN } from '../paths.js';
 import { freePort, waitForPort } from './ports.js';
 
-export type ServerRole = 'baseline' | 'ours' | 'sandbox';
+export type ServerRole = 'baseline' | 'v2-reference' | 'floor' | 'ours' | 'sandbox';
 
 export interface ServerHandle {
   /** Row label in the report: `baseline`, `ours (stateless)`, … */
@@ -82,6 +82,24 @@ export async function startBaseline(options: LaunchOptions): Promise<ServerHandl
     BENCH_JWKS_URI: options.issuer.jwksUri,
     BENCH_AUDIENCE,
   }, options);
+}
+
+/** The v2 SDK's reference (`servers/v2Reference.ts`): same tool, same issuer, both eras. */
+export async function startV2Reference(options: LaunchOptions): Promise<ServerHandle> {
+  const port = await freePort();
+  return launch('v2 reference', 'v2-reference', benchFile('servers/v2Reference.js'), {
+    NODE_ENV: 'production',
+    PORT: String(port),
+    BENCH_ISSUER: options.issuer.issuer,
+    BENCH_JWKS_URI: options.issuer.jwksUri,
+    BENCH_AUDIENCE,
+  }, options);
+}
+
+/** The raw `node:http` floor (`servers/floor.ts`): a fixed answer, no auth. */
+export async function startFloor(options: LaunchOptions): Promise<ServerHandle> {
+  const port = await freePort();
+  return launch('floor (node:http)', 'floor', benchFile('servers/floor.js'), { NODE_ENV: 'production', PORT: String(port) }, options);
 }
 
 export interface OursOptions {

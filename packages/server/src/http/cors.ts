@@ -13,6 +13,9 @@ export const CORS_ALLOWED_HEADERS = [
   'Accept',
   'Mcp-Session-Id',
   'Mcp-Protocol-Version',
+  // MCP 2026-07-28 standard request headers, mirrored from the body on every POST.
+  'Mcp-Method',
+  'Mcp-Name',
   'Last-Event-ID',
 ];
 export const CORS_EXPOSED_HEADERS = ['WWW-Authenticate', 'Mcp-Session-Id'];

@@ -12,11 +12,13 @@ import type { NeonPanelClient } from '../neonpanel/types.js';
 import type { ToolServices } from '../tools/services.js';
 import { Dispatcher } from './dispatcher.js';
 import { createMcpServer } from './server.js';
+import { createModernServer, ProcessWideModernTransport } from './modernServer.js';
 import { InMemorySessionStore, type SessionStore } from './sessions.js';
 import { StreamRegistry } from './sse.js';
 import { streamableHandler } from './streamable.js';
 import { legacySseHandlers } from './legacySse.js';
 import { requestGuard } from './guard.js';
+import { legacySseDeprecation } from './deprecation.js';
 import type { McpRuntime } from './runtime.js';
 
 export interface McpEndpointsDeps {
@@ -30,7 +32,7 @@ export interface McpEndpointsDeps {
 }
 
 export interface McpEndpoints {
-  endpoints: { streamable: RequestHandler; sse: RequestHandler; messages: RequestHandler; guard: RequestHandler };
+  endpoints: { streamable: RequestHandler; sse: RequestHandler; messages: RequestHandler; guard: RequestHandler; legacyDeprecation: RequestHandler };
   runtime: McpRuntime;
   close(): Promise<void>;
 }
@@ -48,11 +50,17 @@ export function createMcpEndpoints(deps: McpEndpointsDeps): McpEndpoints {
   server.onerror = (error) => logger.warn({ err: error }, 'mcp protocol error');
   void server.connect(dispatcher);
 
+  const modernDispatcher = new Dispatcher();
+  const modernServer = createModernServer({ registry: deps.registry, dispatcher: modernDispatcher, neonpanel: deps.neonpanel, services: deps.services });
+  modernServer.onerror = (error) => logger.debug({ err: error }, 'mcp protocol error (2026-07-28)');
+  void modernServer.connect(new ProcessWideModernTransport(modernDispatcher));
+
   const runtime: McpRuntime = {
     config,
     logger,
     registry: deps.registry,
     dispatcher,
+    modernDispatcher,
     sessions,
     streams,
     challenge: deps.challenge,
@@ -75,6 +83,7 @@ export function createMcpEndpoints(deps: McpEndpointsDeps): McpEndpoints {
       streamable: streamableHandler(runtime),
       sse: sse.stream,
       messages: sse.messages,
+      legacyDeprecation: legacySseDeprecation(config.mcp.legacySseSunset),
       guard: requestGuard({ allowedOrigins: config.mcp.allowedOrigins, allowedHosts: config.mcp.allowedHosts }),
     },
     runtime,

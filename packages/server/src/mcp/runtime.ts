@@ -23,7 +23,10 @@ export interface McpRuntime {
   config: Config;
   logger: Logger;
   registry: ToolRegistry;
+  /** Feeds the legacy-era (2025-11-25 and older) SDK 1.x Server. */
   dispatcher: Dispatcher;
+  /** Feeds the modern-era (2026-07-28) SDK v2 Server. */
+  modernDispatcher: Dispatcher;
   sessions: SessionStore;
   streams: StreamRegistry;
   challenge: ChallengeContext;

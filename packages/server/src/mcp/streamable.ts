@@ -1,6 +1,8 @@
 /**
- * `/mcp`: MCP Streamable HTTP (2025-03-26 … 2025-11-25). POST carries messages and answers
- * in JSON or SSE; GET opens the server-to-client stream; DELETE ends the session.
+ * `/mcp`: MCP Streamable HTTP. Each POST is routed by its protocol era (`eras.ts`):
+ * 2026-07-28 requests go to `modern.ts`; legacy ones (2025-03-26 … 2025-11-25) are served
+ * here: POST carries messages and answers in JSON or SSE; GET opens the server-to-client
+ * stream; DELETE ends the session.
  */
 import type { Request, RequestHandler, Response } from 'express';
 import { SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCMessage, type JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
@@ -10,6 +12,8 @@ import { SessionLimitError } from './sessions.js';
 import { SseStream, writeSseHeaders } from './sse.js';
 import { JsonCollector, PostStreamSink } from './sinks.js';
 import { INVALID_REQUEST, SESSION_ERROR, sendJson, sendJsonRpcError } from './jsonrpc.js';
+import { decideEra } from './eras.js';
+import { modernPost, sendRefusal } from './modern.js';
 import {
   bodyReader,
   hasProgressToken,
@@ -61,13 +65,17 @@ export function streamableHandler(rt: McpRuntime): RequestHandler {
   const stateful = rt.config.mcp.sessionMode === 'stateful';
 
   async function post(req: Request, res: Response): Promise<void> {
-    if (!protocolVersionOk(req, res)) return;
     if (!accepts(req, 'application/json') && !accepts(req, 'text/event-stream')) {
       sendJsonRpcError(res, 406, INVALID_REQUEST, 'Not Acceptable: the client must accept application/json or text/event-stream.');
       return;
     }
     const messages = await readBody(req, res);
     if (!messages) return;
+    // The era of this one request (2026-07-28 basic/versioning): modern is stateless, legacy keeps sessions.
+    const era = decideEra('POST', req.headers, req.body);
+    if (era.era === 'refused') return sendRefusal(res, era.refusal, req.body);
+    if (era.era === 'modern') return modernPost(rt, req, res, era.route);
+    if (!protocolVersionOk(req, res)) return;
     const { auth, principal } = principalFrom(req);
 
     const isInitialize = messages.some((m) => m.kind === 'request' && m.message.method === 'initialize');

@@ -5,7 +5,7 @@
  * says "send the user to this URL", passes the URL to `onRedirect`, which plays the user.
  */
 import { randomBytes } from 'node:crypto';
-import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
+import type { OAuthClientProvider, OAuthDiscoveryState } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
 
 export interface MemoryOAuthProviderOptions {
@@ -17,7 +17,7 @@ export interface MemoryOAuthProviderOptions {
    * Plays the user at the authorization URL and resolves to the `code` of the redirect back.
    * Its state is checked against the one this provider generated.
    */
-  onRedirect: (authorizationUrl: URL) => Promise<{ code?: string; state?: string; error?: string }>;
+  onRedirect: (authorizationUrl: URL) => Promise<{ code?: string; state?: string; iss?: string; error?: string }>;
 }
 
 export class MemoryOAuthProvider implements OAuthClientProvider {
@@ -29,6 +29,8 @@ export class MemoryOAuthProvider implements OAuthClientProvider {
   readonly authorizationUrls: URL[] = [];
   /** The code of the last redirect back, for `transport.finishAuth`. */
   authorizationCode: string | undefined;
+  /** The RFC 9207 `iss` of the last redirect back, which the v2 client checks in `finishAuth`. */
+  authorizationIssuer: string | undefined;
   /** How many times the SDK saved tokens (code exchange and each refresh). */
   tokenSaves = 0;
 
@@ -78,6 +80,7 @@ export class MemoryOAuthProvider implements OAuthClientProvider {
     if (!answer.code) throw new Error('The redirect back to the client carried no code.');
     if (answer.state !== this.expectedState) throw new Error('The redirect back to the client carried the wrong state.');
     this.authorizationCode = answer.code;
+    this.authorizationIssuer = answer.iss;
   }
 
   saveCodeVerifier(codeVerifier: string): void {
@@ -87,6 +90,17 @@ export class MemoryOAuthProvider implements OAuthClientProvider {
   codeVerifier(): string {
     if (this.verifier === undefined) throw new Error('No PKCE code verifier was saved.');
     return this.verifier;
+  }
+
+  private discovery: OAuthDiscoveryState | undefined;
+
+  /** The discovery the SDK made before the redirect, checked on the way back. */
+  saveDiscoveryState(state: OAuthDiscoveryState): void {
+    this.discovery = state;
+  }
+
+  discoveryState(): OAuthDiscoveryState | undefined {
+    return this.discovery;
   }
 
   /** Replaces the stored tokens (e.g. to plant one for another resource). */

@@ -1,0 +1,104 @@
+/**
+ * POST `/mcp` for the 2026-07-28 revision: stateless, one request per POST, no session.
+ * The answer is one JSON body, unless the request asked for notifications (a `progressToken`
+ * or a log level in `_meta`) and accepts SSE, and one arrives before the result: then the
+ * answer becomes that request's own SSE stream. Closing it cancels the request.
+ */
+import type { Request, Response } from 'express';
+import type { InboundModernRoute } from '@modelcontextprotocol/server';
+import type { JSONRPCMessage, JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
+import { SseStream, writeSseHeaders } from './sse.js';
+import type { ResponseSink } from './dispatcher.js';
+import { sendJson } from './jsonrpc.js';
+import { modernErrorStatus, type Refusal } from './eras.js';
+import {
+  missingScope,
+  principalFrom,
+  requestIdOf,
+  scopeRefusal,
+  sendInsufficientScope,
+  sendUpstreamUnauthorized,
+  upstreamUnauthorized,
+  type McpRuntime,
+} from './runtime.js';
+
+const LOG_LEVEL_KEY = 'io.modelcontextprotocol/logLevel';
+
+export function sendRefusal(res: Response, refusal: Refusal, body: unknown): void {
+  const id = (body as { id?: unknown } | null)?.id;
+  sendJson(res, refusal.status, {
+    jsonrpc: '2.0',
+    ...(typeof id === 'string' || typeof id === 'number' ? { id } : {}),
+    error: { code: refusal.code, message: refusal.message, ...(refusal.data !== undefined ? { data: refusal.data } : {}) },
+  });
+}
+
+/** True when the request asked for request-scoped notifications. */
+export function asksForNotifications(request: JSONRPCRequest): boolean {
+  const meta = (request.params as { _meta?: Record<string, unknown> } | undefined)?._meta;
+  return meta !== undefined && (meta['progressToken'] !== undefined || meta[LOG_LEVEL_KEY] !== undefined);
+}
+
+function acceptsEventStream(req: Request): boolean {
+  const accept = req.headers.accept;
+  return accept !== undefined && (accept.includes('text/event-stream') || accept.includes('*/*'));
+}
+
+export async function modernPost(rt: McpRuntime, req: Request, res: Response, route: InboundModernRoute): Promise<void> {
+  // This revision defines no client notifications over HTTP (cancellation is closing the stream).
+  if (route.messageKind === 'notification') {
+    res.status(202).end();
+    return;
+  }
+  const request = route.message as unknown as JSONRPCRequest;
+  const { auth } = principalFrom(req);
+  const scope = missingScope([{ kind: 'request', message: request }], rt.registry, auth);
+  if (scope !== undefined) {
+    sendInsufficientScope(res, scope, rt.challenge);
+    return;
+  }
+
+  const streamAllowed = acceptsEventStream(req) && asksForNotifications(request);
+  let beforeHandler = true;
+  let finished = false;
+  let stream: SseStream | undefined;
+
+  const openStream = (): SseStream => {
+    writeSseHeaders(res);
+    const opened = new SseStream(res, undefined);
+    rt.streams.add(opened);
+    return opened;
+  };
+
+  const sink: ResponseSink = {
+    related(message: JSONRPCMessage) {
+      if (!streamAllowed || finished || res.destroyed) return;
+      stream ??= openStream();
+      stream.send(message);
+    },
+    response(message: JSONRPCMessage) {
+      finished = true;
+      if (stream) {
+        stream.send(message);
+        stream.close();
+        return;
+      }
+      if (res.headersSent || res.destroyed) return;
+      const error = (message as { error?: { code: number } }).error;
+      if (error === undefined) return sendJson(res, 200, message);
+      if (upstreamUnauthorized([message]) !== undefined) return sendUpstreamUnauthorized(res, rt.challenge);
+      const refused = scopeRefusal([message]);
+      if (refused !== undefined) return sendInsufficientScope(res, refused, rt.challenge);
+      sendJson(res, modernErrorStatus(error.code, beforeHandler), message);
+    },
+  };
+
+  const id = rt.modernDispatcher.request(request, sink, { session: undefined, requestId: requestIdOf(req) }, { authInfo: auth });
+  // The SDK answers its pre-handler checks synchronously inside `request`; handlers run later.
+  beforeHandler = false;
+  if (!finished) {
+    res.once('close', () => {
+      if (!finished) rt.modernDispatcher.cancel(id, 'The client closed the connection.');
+    });
+  }
+}
