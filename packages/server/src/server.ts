@@ -21,7 +21,7 @@ import { toolScopesOf } from './tools/scopes.js';
 import type { TokenVerifier } from './auth/types.js';
 import { createApp, challengeContext } from './app.js';
 import { createMcpEndpoints, type McpEndpoints } from './mcp/endpoints.js';
-import { defaultRegistry } from './tools/registry.js';
+import { ALL_TOOLS, defaultRegistry } from './tools/registry.js';
 import { createToolServices } from './tools/services.js';
 import type { ToolRegistry } from './tools/types.js';
 import { createNeonPanelClient } from './neonpanel/client.js';
@@ -57,7 +57,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     selection: config.mcp.tools,
     onUnexpectedError: (err, tool) => logger.error({ err, tool }, 'tool failed unexpectedly'),
   });
-  const toolScopes = toolScopesOf(registry);
+  // A test registry brings its own scopes; otherwise the whole catalogue's (see tools/scopes.ts).
+  const toolScopes = toolScopesOf(options.registry ? registry.tools : ALL_TOOLS);
   const authorizationServerMetadata = authorizationServerMetadataFor(config, advertisedScopesFor(config, toolScopes)());
   const advertised = advertisedScopesFor(config, toolScopes, authorizationServerMetadata);
   let stopPurging = () => {};

@@ -12,7 +12,7 @@ import { DEMO_USERS } from '../../src/dev/demoUsers.js';
 import { devBanner, devPorts, devProfile, devServerEnv } from '../../src/dev/authServer/devStack.js';
 import { fetchedMetadataSource, jwksUriOf } from '../../src/auth/authorizationServerMetadata.js';
 import { toolScopesOf } from '../../src/tools/scopes.js';
-import { defaultRegistry } from '../../src/tools/registry.js';
+import { ALL_TOOLS } from '../../src/tools/registry.js';
 import { obtainToken, startAuthorizationServer } from '../../src/dev/authServer/index.js';
 
 describe('devPorts', () => {
@@ -84,7 +84,7 @@ async function freePort(): Promise<number> {
 
 function verifierFor(config: ReturnType<typeof loadConfig>) {
   const metadata = fetchedMetadataSource({ issuer: config.oauth.issuer, timeoutMs: 3000 });
-  return createVerifier(config, { toolScopes: toolScopesOf(defaultRegistry()), discoveredJwksUri: () => metadata.get().then(jwksUriOf) });
+  return createVerifier(config, { toolScopes: toolScopesOf(ALL_TOOLS), discoveredJwksUri: () => metadata.get().then(jwksUriOf) });
 }
 
 describe('the production verifier, configured for the dev stack', () => {
@@ -100,7 +100,7 @@ describe('the production verifier, configured for the dev stack', () => {
       const info = await verifier.verifyAccessToken(tokens.access_token);
       expect(info.extra?.['subject']).toBe(DEMO_USERS[1]!.subject);
       expect(info.clientId).toBe(client.client_id);
-      expect(info.scopes).toEqual(expect.arrayContaining(['openid', ...toolScopesOf(defaultRegistry())]));
+      expect(info.scopes).toEqual(expect.arrayContaining(['openid', ...toolScopesOf(ALL_TOOLS)]));
       // Another authorization server's token (another issuer, other keys) is refused.
       const foreign = await obtainToken({ issuer: other.issuer, user: 'bob' });
       await expect(verifier.verifyAccessToken(foreign.tokens.access_token)).rejects.toBeInstanceOf(InvalidTokenError);

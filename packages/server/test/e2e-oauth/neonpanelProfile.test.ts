@@ -9,14 +9,14 @@ import { decodeJwt } from 'jose';
 import { DEMO_COMPANIES, demoUserByLogin } from '../../src/dev/demoUsers.js';
 import { obtainToken } from '../../src/dev/authServer/index.js';
 import { toolScopesOf } from '../../src/tools/scopes.js';
-import { defaultRegistry } from '../../src/tools/registry.js';
+import { ALL_TOOLS } from '../../src/tools/registry.js';
 import { startE2eStack, type E2eStack } from './stack.js';
 import { recordingFetch, stepsInOrder } from './recordingFetch.js';
 import { connectWithOAuth, signingInProvider, structured, type AuthorizedClient, type TransportKind } from './sdkClient.js';
 import { jsonOutput, runInspectorCli } from './inspectorCli.js';
 
 const bob = demoUserByLogin('bob')!;
-const TOOL_SCOPES = toolScopesOf(defaultRegistry());
+const TOOL_SCOPES = toolScopesOf(ALL_TOOLS);
 
 let stack: E2eStack;
 const opened: AuthorizedClient[] = [];
