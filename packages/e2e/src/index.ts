@@ -6,3 +6,4 @@ export type { RunMatrixOptions, MatrixReport, CaseResult, SkippedCase } from './
 export { MATRIX } from './cases.js';
 export type { MatrixCase, Category, Expectation, HttpExpectation, McpExpectation, RequestSpec } from './cases.js';
 export { toJUnitXml } from './junit.js';
+export { redactor } from './redact.js';

@@ -7,6 +7,7 @@ import { CURRENT_REVISION, isMcpExpectation, MATRIX, type Body, type HttpRequest
 import { advertisedFrom, describeHttpExpectation, judgeHttp, PRM_WELL_KNOWN, type AdvertisedAuth, type Verdict } from './checks.js';
 import { describeNetworkError, send, type HttpOutcome } from './http.js';
 import { runMcpSession } from './mcpSession.js';
+import { redactor } from './redact.js';
 import { clip } from './text.js';
 import { forgeToken, tamperToken, templateFromToken, type ForgeryTemplate } from './tokens.js';
 
@@ -94,17 +95,6 @@ async function withDeadline<T>(work: Promise<T>, ms: number, onTimeout?: () => v
   }
 }
 
-/** Replaces every secret (and the parts of a JWT one) in `text`. */
-function redactor(secrets: Array<string | undefined>): (text: string) => string {
-  const needles = new Set<string>();
-  for (const secret of secrets) {
-    if (!secret) continue;
-    needles.add(secret);
-    for (const part of secret.split('.')) if (part.length >= 16) needles.add(part);
-  }
-  const ordered = [...needles].sort((a, b) => b.length - a.length);
-  return (text) => ordered.reduce((t, needle) => t.split(needle).join('[redacted]'), text);
-}
 
 function missingOptions(testCase: MatrixCase, options: RunMatrixOptions): string[] {
   return (testCase.requires ?? []).filter((need) => !options[need]);

@@ -7,6 +7,7 @@
  * tests wire in servers on loopback. Every log line is one JSON object, passed through a
  * redactor that knows the tokens, so a token can reach the logs by no path.
  */
+import { redactor } from '@neonpanel-mcp/e2e';
 import { GATE_STAGE, parseHookEvent, previousAttempts, type HookEvent, type HookResponse } from './contract.js';
 import type { GateTokens, MatrixRunner } from './matrix.js';
 import { decide, failure, VERDICT_EVENT, type MatrixOutcome, type VerdictRecord } from './verdict.js';
@@ -40,17 +41,6 @@ export interface InvocationContext {
 
 class DeadlineExceeded extends Error {}
 
-function redactor(secrets: Array<string | undefined>): (text: string) => string {
-  const needles = new Set<string>();
-  for (const secret of secrets) {
-    if (!secret) continue;
-    needles.add(secret);
-    // A JWT's parts are secrets on their own (a clipped token must not leak its signature).
-    for (const part of secret.split('.')) if (part.length >= 16) needles.add(part);
-  }
-  const ordered = [...needles].sort((a, b) => b.length - a.length);
-  return (text) => ordered.reduce((t, needle) => t.split(needle).join('[redacted]'), text);
-}
 
 async function withDeadline<T>(work: Promise<T>, ms: number | undefined): Promise<T> {
   if (ms === undefined) return work;

@@ -11,7 +11,7 @@ import {
   type CompanyBooks, type DocumentKind, type PaymentRequest, type StoredDocument,
 } from './books.js';
 import { company, contains, HttpFailure, invalid, item, ok, paginate, str, type Handler, type HandlerContext } from './handlers.js';
-import { itemJson, listingJson, productJson, restockJson, userJson } from './serializers.js';
+import { fullItemJson, itemJson, listingJson, productJson, restockJson, userJson } from './serializers.js';
 
 const KNOWN_MARKETS = new Set(['US', 'CA', 'MX', 'BR', 'GB', 'IE', 'DE', 'FR', 'IT', 'ES', 'NL', 'SE', 'PL', 'BE', 'TR', 'JP', 'AU', 'SG', 'IN', 'AE', 'SA']);
 /** Laravel's default page size for these lists; the contract's list operations take no page parameter. */
@@ -458,20 +458,6 @@ const deleteProduct: Handler = (ctx) => {
   return { status: 204 };
 };
 
-function fullItem(data: CompanyData, i: SandboxItem) {
-  return {
-    id: i.id,
-    country_code: i.country_code,
-    source: i.source ?? 'amazon',
-    fnsku: i.fnsku,
-    variation: i.variation ?? i.product.color,
-    ...(data.manager ? { manager: userJson(data.manager) } : {}),
-    product: productJson(i.product),
-    listing: listingJson(i.product, data),
-    restock_data: { ...restockJson(i), ...(i.restockOverride ?? {}) },
-    created_at: i.createdAt,
-  };
-}
 
 function applyItemFields(data: CompanyData, i: SandboxItem, f: Fields): void {
   if (typeof f['country_code'] === 'string') {
@@ -515,14 +501,14 @@ const createInventoryItem: Handler = (ctx) => {
   };
   applyItemFields(data, created, f);
   data.items.push(created);
-  return ok(fullItem(data, created));
+  return ok(fullItemJson(data, created));
 };
 
 const updateInventoryItem: Handler = (ctx) => {
   const data = company(ctx);
   const i = item(ctx, data);
   applyItemFields(data, i, body(ctx));
-  return ok(fullItem(data, i));
+  return ok(fullItemJson(data, i));
 };
 
 const deleteInventoryItem: Handler = (ctx) => {

@@ -9,7 +9,7 @@ import { IMPORT_INSTRUCTIONS, instructionsAsText, type ImportStore } from './imp
 import type { BookStore } from './books.js';
 import { balanceOn, batchesIn, cents, salesOf, today, type ApiDocument } from './ledger.js';
 import {
-  companyJson, itemJson, listingJson, productJson, restockJson, userJson, warehouseJson,
+  companyJson, fullItemJson, itemJson, listingJson, productJson, restockJson, userJson, warehouseJson,
 } from './serializers.js';
 
 export interface HandlerContext {
@@ -184,18 +184,7 @@ const listInventoryItems: Handler = (ctx) => {
 const getInventoryItemFullData: Handler = (ctx) => {
   const data = company(ctx);
   const i = item(ctx, data);
-  return ok({
-    id: i.id,
-    country_code: i.country_code,
-    source: i.source ?? 'amazon',
-    fnsku: i.fnsku,
-    variation: i.variation ?? i.product.color,
-    ...(data.manager ? { manager: userJson(data.manager) } : {}),
-    product: productJson(i.product),
-    listing: listingJson(i.product, data),
-    restock_data: { ...restockJson(i), ...i.restockOverride },
-    created_at: i.createdAt,
-  });
+  return ok(fullItemJson(data, i));
 };
 
 const inventoryBalances: Handler = (ctx) => {

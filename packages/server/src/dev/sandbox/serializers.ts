@@ -75,3 +75,19 @@ export function restockJson(i: SandboxItem) {
     daily_unit_sales_target: Math.round(dailyUnits * 1.2 * 100) / 100,
   };
 }
+
+/** An inventory item as `getInventoryItemFullData` returns it (also the answer to its create and update). */
+export function fullItemJson(data: CompanyData, i: SandboxItem) {
+  return {
+    id: i.id,
+    country_code: i.country_code,
+    source: i.source ?? 'amazon',
+    fnsku: i.fnsku,
+    variation: i.variation ?? i.product.color,
+    ...(data.manager ? { manager: userJson(data.manager) } : {}),
+    product: productJson(i.product),
+    listing: listingJson(i.product, data),
+    restock_data: { ...restockJson(i), ...(i.restockOverride ?? {}) },
+    created_at: i.createdAt,
+  };
+}
