@@ -38,7 +38,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import type { UpstreamCallObservation, UpstreamObserver } from '../neonpanel/types.js';
 import { SERVICE_NAME, VERSION } from '../version.js';
-import { DURATION_BUCKETS_SECONDS, LABELS, METRICS } from './vocabulary.js';
+import { DURATION_BUCKETS_SECONDS, LABELS, METRICS, upstreamOutcomeLabel } from './vocabulary.js';
 
 /** One HTTP request being observed. */
 export interface RequestObservation {
@@ -166,7 +166,12 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
           upstreamRetries.add(1, { [LABELS.operation]: operation });
         },
         end(status) {
-          const attributes: Attributes = { [LABELS.operation]: operation, [LABELS.method]: method, [LABELS.status]: String(status) };
+          const attributes: Attributes = {
+            [LABELS.operation]: operation,
+            [LABELS.method]: method,
+            [LABELS.status]: String(status),
+            [LABELS.upstreamOutcome]: upstreamOutcomeLabel(status),
+          };
           upstreamDuration.record(seconds(startedAt), attributes);
           span.setAttribute(LABELS.status, String(status));
           if (retries > 0) span.setAttribute('neonpanel.retries', retries);

@@ -38,6 +38,7 @@ export const LABELS = {
   tool: 'mcp.tool.name',
   outcome: 'outcome',
   operation: 'url.template',
+  upstreamOutcome: 'neonpanel.outcome',
   limit: 'limit',
   storeOperation: 'operation',
 } as const;
@@ -73,6 +74,20 @@ export function eraLabel(route: string, protocolVersion: string | string[] | und
   if (route === '/sse' || route === '/messages') return 'legacy';
   return 'none';
 }
+
+/**
+ * A NeonPanel call's outcome class, so "is NeonPanel failing" is one series per class:
+ * `ok` (2xx/3xx), `client_error` (4xx, ours or the user's), `server_error` (5xx), `timeout`,
+ * `network`, or why nothing was sent (`token_exchange`, `no_token`, `cancelled`).
+ */
+export function upstreamOutcomeLabel(status: number | string): string {
+  if (typeof status === 'string') return status;
+  if (status < 400) return 'ok';
+  return status < 500 ? 'client_error' : 'server_error';
+}
+
+/** The outcomes that mean NeonPanel (or the way to it) failed: the error-rate alarm's numerator. */
+export const UPSTREAM_FAILURE_OUTCOMES = ['server_error', 'timeout', 'network'] as const;
 
 /** Histogram buckets in seconds: from a cached call (ms) to the upstream timeout (15 s+). */
 export const DURATION_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];

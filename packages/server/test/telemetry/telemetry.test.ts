@@ -136,7 +136,7 @@ describe('requests, tools and NeonPanel', () => {
     expect(await tool('neonpanel_companies_list', 'upstream_5xx')).toBe(up0 + 1);
     // The upstream series: by path template and status, never the concrete path.
     const upstream = (await rec.series()).filter((s) => s.name === METRICS.upstreamDuration);
-    expect(upstream.some((s) => s.attributes[LABELS.status] === '500')).toBe(true);
+    expect(upstream.some((s) => s.attributes[LABELS.status] === '500' && s.attributes[LABELS.upstreamOutcome] === 'server_error')).toBe(true);
     expect(upstream.some((s) => s.attributes[LABELS.status] === '200')).toBe(true);
     for (const s of upstream) expect(String(s.attributes[LABELS.operation])).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
   });
