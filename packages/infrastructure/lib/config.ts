@@ -151,9 +151,37 @@ export interface GatewayConfig {
    * @default undefined (the scope case is skipped)
    */
   releaseHookScopeProbeTool: string | undefined;
+
+  /**
+   * Metrics and traces: an AWS Distro for OpenTelemetry collector runs as a sidecar in each
+   * task; the server sends it OTLP on loopback (TELEMETRY=otlp), and it writes CloudWatch
+   * metrics (EMF) and X-Ray traces. `false` drops the sidecar, the dashboard and its alarms.
+   * @default true
+   */
+  telemetry: boolean;
+  /** The collector image, pinned. @default 'public.ecr.aws/aws-observability/aws-otel-collector:v0.43.3' */
+  collectorImage: string;
+  /** CloudWatch namespace of the gateway's own metrics. @default 'NeonPanelMcp' */
+  metricsNamespace: string;
+  /**
+   * Auth failures that point at a fault rather than normal client behaviour (bad signature,
+   * unknown key, wrong issuer or audience, malformed, verifier unavailable, NeonPanel rejecting
+   * a token we accepted), summed over 5 minutes across tasks, that raise the alarm. `missing`,
+   * `expired` and `insufficient_scope` are excluded: every OAuth client produces them.
+   * @default 50
+   */
+  authFailureAlarmThreshold: number;
+  /** NeonPanel calls failing (5xx, timeout, network) in percent over 5 minutes that raise the alarm. @default 10 */
+  upstreamErrorRateAlarmPercent: number;
+  /** Fewer NeonPanel calls than this in 5 minutes never raise the error-rate alarm (one failure of three is not an incident). @default 20 */
+  upstreamErrorAlarmMinCalls: number;
+  /** Consecutive 5-minute periods over threshold before either telemetry alarm fires. @default 2 */
+  telemetryAlarmEvaluationPeriods: number;
 }
 
 export const DEFAULT_STACK_NAME = 'NeonPanelMcpGateway';
+/** Where the collector sidecar receives OTLP/HTTP, on the task's loopback only. */
+export const COLLECTOR_OTLP_HTTP_PORT = 4318;
 /** Environment fallback for the hosted zone id, so CI can synth without editing cdk.json. */
 export const HOSTED_ZONE_ID_ENV = 'NEONPANEL_MCP_HOSTED_ZONE_ID';
 export const DEFAULT_DOMAIN = 'mcp.neonpanel.com';
@@ -390,5 +418,31 @@ export function resolveConfig(input: GatewayConfigInput, env: Record<string, str
     bakeTimeMinutes: intIn('bakeTimeMinutes', input.bakeTimeMinutes ?? 10, 0, 1440),
     releaseHookTokenSecretArn: input.releaseHookTokenSecretArn,
     releaseHookScopeProbeTool: input.releaseHookScopeProbeTool,
+    telemetry: booleanSetting('telemetry', input.telemetry, true),
+    collectorImage: nonEmpty('collectorImage', input.collectorImage ?? 'public.ecr.aws/aws-observability/aws-otel-collector:v0.43.3'),
+    metricsNamespace: namespace(input.metricsNamespace ?? 'NeonPanelMcp'),
+    authFailureAlarmThreshold: intIn('authFailureAlarmThreshold', input.authFailureAlarmThreshold ?? 50, 1, 1_000_000),
+    upstreamErrorRateAlarmPercent: intIn('upstreamErrorRateAlarmPercent', input.upstreamErrorRateAlarmPercent ?? 10, 1, 100),
+    upstreamErrorAlarmMinCalls: intIn('upstreamErrorAlarmMinCalls', input.upstreamErrorAlarmMinCalls ?? 20, 1, 1_000_000),
+    telemetryAlarmEvaluationPeriods: intIn('telemetryAlarmEvaluationPeriods', input.telemetryAlarmEvaluationPeriods ?? 2, 1, 60),
   };
+}
+
+function booleanSetting(setting: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new GatewayConfigError(setting, 'must be true or false');
+  return value;
+}
+
+function nonEmpty(setting: string, value: string): string {
+  if (value.trim() === '') throw new GatewayConfigError(setting, 'must not be empty');
+  return value;
+}
+
+/** CloudWatch namespaces: 1-255 characters, no leading colon, not `AWS/`. */
+function namespace(value: string): string {
+  if (!/^[A-Za-z0-9._\-/#:]{1,255}$/.test(value) || value.startsWith('AWS/')) {
+    throw new GatewayConfigError('metricsNamespace', `must be a CloudWatch namespace (letters, digits, . _ - / # :), not AWS/…, got "${value}"`);
+  }
+  return value;
 }

@@ -15,12 +15,14 @@ const STRING_KEYS = [
   'oauthIssuer', 'oauthProfile', 'oauthJwksUri', 'oauthIntrospectionUrl', 'oauthClientId', 'oauthClientSecretArn',
   'sessionMode', 'logLevel', 'cpuArchitecture', 'logGroupName', 'taskDefinitionFamily',
   'deploymentStrategy', 'releaseHookTokenSecretArn', 'releaseHookScopeProbeTool',
+  'collectorImage', 'metricsNamespace',
 ] as const satisfies readonly (keyof GatewayConfig)[];
 
 const NUMBER_KEYS = [
   'natGateways', 'desiredCount', 'minTasks', 'maxTasks', 'cpuTargetPercent', 'requestsPerTarget', 'cpu',
   'memoryMiB', 'logRetentionDays', 'accessLogRetentionDays', 'albIdleTimeoutSeconds', 'drainSeconds',
   'alarm5xxThreshold', 'alarmEvaluationPeriods', 'bakeTimeMinutes',
+  'authFailureAlarmThreshold', 'upstreamErrorRateAlarmPercent', 'upstreamErrorAlarmMinCalls', 'telemetryAlarmEvaluationPeriods',
 ] as const satisfies readonly (keyof GatewayConfig)[];
 
 const LIST_KEYS = ['availabilityZones', 'oauthAudience', 'oauthScopes', 'toolsets'] as const satisfies readonly (keyof GatewayConfig)[];
@@ -69,6 +71,13 @@ export function configInputFromContext(read: Reader, env: Record<string, string 
   for (const key of LIST_KEYS) {
     const value = read(key);
     if (value !== undefined && value !== null) input[key] = asList(key, value);
+  }
+  const telemetry = read('telemetry');
+  if (telemetry !== undefined && telemetry !== null && telemetry !== '') {
+    if (telemetry !== true && telemetry !== false && telemetry !== 'true' && telemetry !== 'false') {
+      throw new GatewayConfigError('telemetry', `must be true or false, got ${JSON.stringify(telemetry)}`);
+    }
+    input['telemetry'] = telemetry === true || telemetry === 'true';
   }
   const readOnly = read('readOnly');
   if (readOnly !== undefined && readOnly !== null && readOnly !== '') {

@@ -2,7 +2,7 @@
  * The container's environment, as the server reads it (packages/server/src/config.ts).
  * One function so the stack and the smoke test give the process the same variables.
  */
-import { CONTAINER_PORT, type GatewayConfig } from './config.js';
+import { COLLECTOR_OTLP_HTTP_PORT, CONTAINER_PORT, type GatewayConfig } from './config.js';
 
 /** Secrets are not here: they reach the container through ECS `secrets` (see `containerSecretNames`). */
 export function containerEnvironment(config: GatewayConfig): Record<string, string> {
@@ -29,6 +29,11 @@ export function containerEnvironment(config: GatewayConfig): Record<string, stri
   // Only when they differ from the server's own defaults, so a default stack's environment is unchanged.
   if (config.toolsets.join(',') !== 'default') env['MCP_TOOLSETS'] = config.toolsets.join(',');
   if (config.readOnly) env['MCP_READ_ONLY'] = 'true';
+  // The ADOT collector sidecar listens on the task's loopback (awsvpc: containers share it).
+  if (config.telemetry) {
+    env['TELEMETRY'] = 'otlp';
+    env['OTLP_ENDPOINT'] = `http://127.0.0.1:${String(COLLECTOR_OTLP_HTTP_PORT)}`;
+  }
   return { ...config.extraEnvironment, ...env };
 }
 

@@ -8,7 +8,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { CONTAINER_PORT, type GatewayConfig } from './config.js';
+import { COLLECTOR_OTLP_HTTP_PORT, CONTAINER_PORT, type GatewayConfig } from './config.js';
 import { containerEnvironment } from './environment.js';
 import { OPTIONAL_OUTPUT_KEYS, OUTPUT_KEYS } from './outputs.js';
 import { repositoryRoot } from './paths.js';
@@ -17,6 +17,8 @@ import { PublicEndpoint } from './constructs/public-endpoint.js';
 import { DeploymentAlarms } from './constructs/deployment-alarms.js';
 import { GatewayService } from './constructs/gateway-service.js';
 import { ReleaseHook } from './constructs/release-hook.js';
+import { TelemetryCollector } from './constructs/telemetry-collector.js';
+import { OperationsDashboard } from './constructs/operations-dashboard.js';
 
 export interface GatewayStackProps extends StackProps {
   config: GatewayConfig;
@@ -38,6 +40,8 @@ export class GatewayStack extends Stack {
   readonly alarms: DeploymentAlarms;
   /** Present when the deployment strategy is blue-green. */
   readonly releaseHook: ReleaseHook | undefined;
+  /** Present when `telemetry` is on: the ADOT sidecar, and the dashboard and alarms over its metrics. */
+  readonly telemetry: { collector: TelemetryCollector; operations: OperationsDashboard } | undefined;
   private readonly pinnedZones: string[];
 
   constructor(scope: Construct, id: string, props: GatewayStackProps) {
@@ -127,6 +131,26 @@ export class GatewayStack extends Stack {
       } : {}),
     });
 
+    this.telemetry = config.telemetry ? {
+      collector: new TelemetryCollector(this, 'Telemetry', {
+        taskDefinition: this.gateway.taskDefinition,
+        gateway: this.gateway.container,
+        image: config.collectorImage,
+        namespace: config.metricsNamespace,
+        otlpHttpPort: COLLECTOR_OTLP_HTTP_PORT,
+        logGroup: this.gateway.logGroup,
+        logRetention: config.logRetentionDays as logs.RetentionDays,
+      }),
+      operations: new OperationsDashboard(this, 'Operations', {
+        namespace: config.metricsNamespace,
+        service: this.gateway.service,
+        authFailureThreshold: config.authFailureAlarmThreshold,
+        upstreamErrorRatePercent: config.upstreamErrorRateAlarmPercent,
+        upstreamMinCalls: config.upstreamErrorAlarmMinCalls,
+        evaluationPeriods: config.telemetryAlarmEvaluationPeriods,
+      }),
+    } : undefined;
+
     new CfnOutput(this, OUTPUT_KEYS.url, { value: this.endpoint.url, description: 'Public URL of the MCP gateway' });
     new CfnOutput(this, OUTPUT_KEYS.clusterName, { value: this.gateway.cluster.clusterName, description: 'ECS cluster' });
     new CfnOutput(this, OUTPUT_KEYS.serviceName, { value: this.gateway.service.serviceName, description: 'ECS service' });
@@ -138,6 +162,12 @@ export class GatewayStack extends Stack {
       value: blueGreen ? 'BLUE_GREEN' : 'ROLLING',
       description: 'How ECS deploys the service; pnpm run deploy follows a blue/green deployment, or gates a rolling one',
     });
+    if (this.telemetry) {
+      new CfnOutput(this, 'OperationsDashboardName', {
+        value: this.telemetry.operations.dashboard.dashboardName,
+        description: 'CloudWatch dashboard: requests, auth failures by reason, tools, NeonPanel, sessions, CPU and memory',
+      });
+    }
     if (this.releaseHook) {
       new CfnOutput(this, OPTIONAL_OUTPUT_KEYS.releaseHookLogGroup, {
         value: this.releaseHook.logGroup.logGroupName,

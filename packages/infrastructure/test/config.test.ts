@@ -163,6 +163,9 @@ describe('containerEnvironment', () => {
       ALB_IDLE_TIMEOUT_SECONDS: '3600',
       LOG_LEVEL: 'info',
       MCP_SESSION_MODE: 'stateless',
+      // The ADOT collector sidecar (telemetry, on by default).
+      TELEMETRY: 'otlp',
+      OTLP_ENDPOINT: 'http://127.0.0.1:4318',
     });
   });
 

@@ -50,9 +50,13 @@ describe('cdk-nag AwsSolutions', () => {
       'AwsSolutions-EC23',
       'AwsSolutions-ECS2',
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers]',
-      // The task execution role (ecr:GetAuthorizationToken) and the release hook's role (its network interfaces).
+      // The task execution role (ecr:GetAuthorizationToken), the release hook's role (its network
+      // interfaces) and the task role (X-Ray, for the telemetry collector).
       'AwsSolutions-IAM5[Resource::*]',
       'AwsSolutions-IAM5[Resource::*]',
+      'AwsSolutions-IAM5[Resource::*]',
+      // The collector's log streams within the metrics log group.
+      'AwsSolutions-IAM5[Resource::<TelemetryMetricsLogsC5760B77.Arn>:*]',
       'AwsSolutions-S1',
     ]);
     for (const ack of acks) {

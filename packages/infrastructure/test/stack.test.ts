@@ -32,7 +32,8 @@ function only(type: string): [string, Resource] {
 function container(): Record<string, any> {
   const [, task] = only('AWS::ECS::TaskDefinition');
   const defs = task.Properties['ContainerDefinitions'] as Record<string, any>[];
-  expect(defs).toHaveLength(1);
+  // The gateway, and the telemetry collector sidecar (telemetry.test.ts).
+  expect(defs.map((d) => d['Name'])).toEqual(['gateway', 'otel-collector']);
   return defs[0]!;
 }
 

@@ -15,6 +15,7 @@ import type { ServerHandle, LaunchOptions } from './servers/launch.js';
 import type { ScenarioContext } from './scenarios/context.js';
 import type { Scenario, ScenarioOutput } from './scenarios/types.js';
 import { toolsCallScenario } from './scenarios/toolsCall.js';
+import { telemetryScenario } from './scenarios/telemetry.js';
 import { coldScenario } from './scenarios/cold.js';
 import { legacySseScenario } from './scenarios/legacySse.js';
 import { upstreamScenario } from './scenarios/upstream.js';
@@ -33,6 +34,7 @@ type DemoUsers = typeof import('../src/dev/demoUsers.js');
 
 const SCENARIO_RUNNERS: Record<ScenarioName, Scenario> = {
   'tools-call': toolsCallScenario,
+  telemetry: telemetryScenario,
   cold: coldScenario,
   sse: legacySseScenario,
   upstream: upstreamScenario,

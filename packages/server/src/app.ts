@@ -17,6 +17,9 @@ import { corsMiddleware } from './http/cors.js';
 import { healthRouter } from './http/health.js';
 import { discoveryRouter } from './http/discovery.js';
 import { errorHandler, notFound } from './http/errors.js';
+import { disabledTelemetry, type Telemetry } from './telemetry/telemetry.js';
+import { requestTelemetry } from './telemetry/httpRequests.js';
+import { MODERN_PROTOCOL_VERSIONS } from './mcp/eras.js';
 
 /** The protected HTTP surface; each handler runs after the bearer check. */
 export interface ProtectedEndpoints {
@@ -44,11 +47,14 @@ export interface AppDeps {
   /** The scopes PRM and challenges name (auth/policy.ts); may change once the issuer's metadata is known. */
   advertisedScopes: () => readonly string[];
   endpoints: ProtectedEndpoints;
+  /** Metrics and traces (src/telemetry/); off by default. */
+  telemetry?: Telemetry;
 }
 
 /** Where challenges point, and the scopes they name: read on every challenge, so discovery can refine them. */
-export function challengeContext(config: Config, scopes: () => readonly string[]): ChallengeContext {
+export function challengeContext(config: Config, scopes: () => readonly string[], telemetry: Telemetry = disabledTelemetry): ChallengeContext {
   return {
+    ...(telemetry.enabled ? { onRefusal: (reason: string) => telemetry.recordAuthFailure(reason) } : {}),
     resourceMetadataUrl: metadataUrlFor(config.publicBaseUrl),
     get scopes() {
       return scopes();
@@ -65,12 +71,14 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', config.trustProxy);
   app.set('query parser', 'simple');
 
+  const telemetry = deps.telemetry ?? disabledTelemetry;
+  if (telemetry.enabled) app.use(requestTelemetry(telemetry, MODERN_PROTOCOL_VERSIONS));
   app.use(accessLog(logger));
   app.use(securityHeaders({ hsts: config.publicBaseUrl.startsWith('https://') }));
   app.use(corsMiddleware());
 
   // The MCP endpoints come first: they carry almost all traffic, and express tries layers in order.
-  const challenge = challengeContext(config, deps.advertisedScopes);
+  const challenge = challengeContext(config, deps.advertisedScopes, telemetry);
   const auth = requireBearer({
     verifier: deps.verifier,
     resourceMetadataUrl: challenge.resourceMetadataUrl,
@@ -78,6 +86,7 @@ export function createApp(deps: AppDeps): Express {
       return challenge.scopes;
     },
     insufficientScope: challenge.insufficientScope!,
+    ...(challenge.onRefusal ? { onRefusal: challenge.onRefusal } : {}),
     onUnexpectedError: (err) => logger.error({ err }, 'token verification failed unexpectedly'),
   });
   const guard: RequestHandler = endpoints.guard ?? ((_req, _res, next) => next());

@@ -127,6 +127,11 @@ const EnvSchema = z.object({
   COMPANY_CACHE_TTL_MS: intIn(0, 86_400_000).default(300_000),
   MCP_TOOLSETS: z.string().default('default'),
   MCP_READ_ONLY: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
+  TELEMETRY: z.enum(['off', 'prometheus', 'otlp', 'console'], { error: 'must be off, prometheus, otlp or console' }).default('off'),
+  METRICS_PORT: intIn(0, 65535).default(9464),
+  OTLP_ENDPOINT: httpUrl.default('http://127.0.0.1:4318'),
+  TELEMETRY_EXPORT_INTERVAL_MS: intIn(1_000, 3_600_000).default(60_000),
+  TRACE_SAMPLE_RATIO: z.coerce.number({ error: 'must be a number between 0 and 1' }).min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1').default(0.1),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -229,6 +234,17 @@ export interface Config {
     tokenExchangeUrl: string | undefined;
     tokenExchangeAudience: string | undefined;
     companyCacheTtlMs: number;
+  };
+  /** OpenTelemetry (src/telemetry/): off unless TELEMETRY says otherwise. */
+  telemetry: {
+    mode: 'off' | 'prometheus' | 'otlp' | 'console';
+    /** Loopback-only `/metrics` listener (mode `prometheus`); never the public port. */
+    metricsPort: number;
+    /** OTLP/HTTP base URL (mode `otlp`): the ADOT collector sidecar in the task. */
+    otlpEndpoint: string;
+    exportIntervalMs: number;
+    /** Head sampling for traces without a sampled parent; a client's sampled `traceparent` is honoured. */
+    traceSampleRatio: number;
   };
 }
 
@@ -379,6 +395,13 @@ export function loadConfig(env: Env = process.env): Config {
       tokenExchangeUrl: e.TOKEN_EXCHANGE_URL ?? e.OAUTH_TOKEN_ENDPOINT,
       tokenExchangeAudience: e.TOKEN_EXCHANGE_AUDIENCE,
       companyCacheTtlMs: e.COMPANY_CACHE_TTL_MS,
+    },
+    telemetry: {
+      mode: e.TELEMETRY,
+      metricsPort: e.METRICS_PORT,
+      otlpEndpoint: stripSlash(e.OTLP_ENDPOINT),
+      exportIntervalMs: e.TELEMETRY_EXPORT_INTERVAL_MS,
+      traceSampleRatio: e.TRACE_SAMPLE_RATIO,
     },
   };
   return Object.freeze(config);

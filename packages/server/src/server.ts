@@ -28,12 +28,16 @@ import { createNeonPanelClient } from './neonpanel/client.js';
 import type { NeonPanelClient } from './neonpanel/types.js';
 import { restToolsHandler } from './http/restTools.js';
 import { publicDocsRouter } from './http/publicDocs.js';
+import type { Telemetry } from './telemetry/telemetry.js';
+import { telemetryFromConfig } from './telemetry/fromConfig.js';
 
 export interface StartOptions {
   logger?: Logger;
   registry?: ToolRegistry;
   verifier?: TokenVerifier;
   neonpanel?: NeonPanelClient;
+  /** Telemetry built by the caller (tests: in-memory exporters); default: from `config.telemetry`. */
+  telemetry?: Telemetry;
 }
 
 export interface RunningServer {
@@ -41,6 +45,8 @@ export interface RunningServer {
   mcp: McpEndpoints['runtime'];
   url: string;
   httpServer: http.Server;
+  /** The loopback-only Prometheus scrape URL, when TELEMETRY=prometheus. */
+  metricsUrl?: string;
   /** Stops accepting, lets in-flight work finish within the drain deadline, then closes. */
   shutdown(reason?: string): Promise<void>;
 }
@@ -53,9 +59,14 @@ function authorizationServerMetadataFor(config: Config, scopes: readonly string[
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel);
+  const configured = options.telemetry
+    ? { telemetry: options.telemetry, close: async () => {} }
+    : await telemetryFromConfig(config);
+  const { telemetry } = configured;
   const registry = options.registry ?? defaultRegistry({
     selection: config.mcp.tools,
     onUnexpectedError: (err, tool) => logger.error({ err, tool }, 'tool failed unexpectedly'),
+    ...(telemetry.enabled ? { observe: (name, run) => telemetry.observeTool(name, run) } : {}),
   });
   // A test registry brings its own scopes; otherwise the whole catalogue's (see tools/scopes.ts).
   const toolScopes = toolScopesOf(options.registry ? registry.tools : ALL_TOOLS);
@@ -84,16 +95,17 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     map: config.oauth.scopeMap,
     advertised: advertised(),
   }), 'auth policy');
-  const neonpanel = options.neonpanel ?? createNeonPanelClient(config, logger);
-  const challenge = challengeContext(config, advertised);
+  const neonpanel = options.neonpanel ?? createNeonPanelClient(config, logger, telemetry.enabled ? { observer: telemetry.upstream } : {});
+  const challenge = challengeContext(config, advertised, telemetry);
   const services = createToolServices({ neonpanelBaseUrl: config.neonpanelApiBase, companyCacheTtlMs: config.upstream.companyCacheTtlMs });
-  const mcp = createMcpEndpoints({ config, logger, registry, neonpanel, services, challenge });
+  const mcp = createMcpEndpoints({ config, logger, registry, neonpanel, services, challenge, telemetry });
   const app = createApp({
     config,
     logger,
     verifier,
     authorizationServerMetadata,
     advertisedScopes: advertised,
+    telemetry,
     endpoints: {
       ...mcp.endpoints,
       toolsCall: restToolsHandler({ registry, neonpanel, services, challenge }),
@@ -161,10 +173,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await closed;
       stopPurging();
       await neonpanel.close?.();
+      await configured.close();
       logger.info({ outcome }, 'stopped');
     })();
     return shuttingDown;
   }
 
-  return { url, httpServer, shutdown, mcp: mcp.runtime };
+  if (configured.metricsUrl) logger.info({ metricsUrl: configured.metricsUrl }, 'metrics on loopback');
+  return { url, httpServer, shutdown, mcp: mcp.runtime, ...(configured.metricsUrl ? { metricsUrl: configured.metricsUrl } : {}) };
 }

@@ -2,6 +2,7 @@
 import type { BenchReport, Row, TargetCheck } from '../results.js';
 import { num } from './format.js';
 import { LEGACY_STATEFUL, LEGACY_STATELESS, MODERN, REFERENCE_1X, REFERENCE_V2 } from '../scenarios/toolsCall.js';
+import { TELEMETRY_ON, TELEMETRY_SCENARIO, TELEMETRY_UPSTREAM_SCENARIO } from '../scenarios/telemetry.js';
 
 const worst = (values: number[], pick: (a: number, b: number) => number): number | undefined =>
   values.length === 0 ? undefined : values.reduce((a, b) => pick(a, b));
@@ -34,6 +35,12 @@ export function checkTargets(report: Omit<BenchReport, 'targets'>): TargetCheck[
     checks.push(check('server CPU per tools/call vs the node:http floor', vs(calls, 'floor', 'cpu'), 8, 'lower', '×'));
     checks.push(check('server CPU per tools/call', calls.map((r) => r.cpuUsPerOp), 400, 'lower', 'µs'));
     checks.push(check('tools/call p99 at concurrency 50', calls.filter((r) => r.concurrency === 50).map((r) => r.p99Ms), 100, 'lower', 'ms'));
+  }
+  // Issue 16: telemetry as deployed (OTLP, 10 % traces) against the same server with it off.
+  const telemetryOn = report.rows.filter((r) => (r.scenario === TELEMETRY_SCENARIO || r.scenario === TELEMETRY_UPSTREAM_SCENARIO)
+    && r.server.includes(TELEMETRY_ON) && r.ratio !== undefined);
+  if (telemetryOn.length > 0) {
+    checks.push(check('tools/call throughput with telemetry on vs off', telemetryOn.map((r) => r.ratio!.throughput), 0.85, 'higher', '×'));
   }
   const at10 = report.upstream.filter((u) => u.concurrency === 10);
   if (at10.length > 0) {

@@ -51,13 +51,13 @@ export function createIntrospectionVerifier(options: IntrospectionVerifierOption
         throw new VerifierUnavailableError();
       }
       if (claims === null || typeof claims !== 'object' || claims['active'] !== true) {
-        throw new InvalidTokenError('The access token is not active.');
+        throw new InvalidTokenError('The access token is not active.', 'inactive');
       }
       const now = Date.now() / 1000;
       const exp = typeof claims['exp'] === 'number' ? claims['exp'] : undefined;
-      if (exp !== undefined && exp + options.clockSkewSeconds < now) throw new InvalidTokenError('The access token has expired.');
+      if (exp !== undefined && exp + options.clockSkewSeconds < now) throw new InvalidTokenError('The access token has expired.', 'expired');
       if (typeof claims['iss'] === 'string' && claims['iss'].replace(/\/+$/, '') !== options.issuer) {
-        throw new InvalidTokenError('The access token was issued by another authorization server.');
+        throw new InvalidTokenError('The access token was issued by another authorization server.', 'wrong_issuer');
       }
       // Introspection answers often omit `aud`; one that names audiences is held to the policy.
       let resource: string | undefined;
@@ -68,7 +68,7 @@ export function createIntrospectionVerifier(options: IntrospectionVerifierOption
           audiences: options.audiences,
           allowedClients: options.allowedClients,
         });
-        if (!decision.ok) throw new InvalidTokenError(decision.reason);
+        if (!decision.ok) throw new InvalidTokenError(decision.reason, decision.kind);
         resource = decision.resource;
         clientId = decision.clientId;
       }

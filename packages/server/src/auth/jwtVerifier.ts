@@ -4,7 +4,7 @@
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { OAuthProfile } from '../config.js';
 import type { AuthInfo, TokenVerifier } from './types.js';
-import { InvalidTokenError, VerifierUnavailableError } from './errors.js';
+import { InvalidTokenError, VerifierUnavailableError, type AuthFailureReason } from './errors.js';
 import { checkAudience, scopesFromClaims } from './policy.js';
 
 export interface JwtVerifierOptions {
@@ -51,6 +51,23 @@ function describe(error: unknown): string {
   return 'The access token is malformed or invalid.';
 }
 
+/** The operator's name for why jose refused the token (AUTH_FAILURE_REASONS). */
+function reasonOf(error: unknown): AuthFailureReason {
+  if (error instanceof joseErrors.JWTExpired) return 'expired';
+  if (error instanceof joseErrors.JWTClaimValidationFailed) {
+    switch (error.claim) {
+      case 'iss': return 'wrong_issuer';
+      case 'aud': return 'wrong_audience';
+      case 'nbf': case 'iat': return 'not_yet_valid';
+      default: return 'invalid_claims';
+    }
+  }
+  if (error instanceof joseErrors.JOSEAlgNotAllowed) return 'disallowed_algorithm';
+  if (error instanceof joseErrors.JWKSNoMatchingKey) return 'unknown_key';
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return 'bad_signature';
+  return 'malformed';
+}
+
 /** One jose remote key set per JWKS URL, made when the URL is first known (it may come from discovery). */
 function keyResolver(options: JwtVerifierOptions): JWTVerifyGetKey {
   const sets = new Map<string, JWTVerifyGetKey>();
@@ -93,10 +110,10 @@ export function createJwtVerifier(options: JwtVerifierOptions): TokenVerifier {
         if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + options.clockSkewSeconds) throw new joseErrors.JWTClaimValidationFailed('"iat" is in the future', payload, 'iat', 'check_failed');
       } catch (error) {
         if (isKeySourceFailure(error)) throw new VerifierUnavailableError();
-        throw new InvalidTokenError(describe(error));
+        throw new InvalidTokenError(describe(error), reasonOf(error));
       }
       const decision = checkAudience(payload, policy);
-      if (!decision.ok) throw new InvalidTokenError(decision.reason);
+      if (!decision.ok) throw new InvalidTokenError(decision.reason, decision.kind);
       return {
         token,
         clientId: decision.clientId ?? '',

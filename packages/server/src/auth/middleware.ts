@@ -9,7 +9,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { AuthInfo, TokenVerifier } from './types.js';
 import { authorizationValues, parseBearer } from './bearerHeader.js';
 import { buildChallenge } from './challenge.js';
-import { AuthError, InsufficientScopeError, InvalidTokenError, MissingCredentialsError, VerifierUnavailableError } from './errors.js';
+import { AuthError, type AuthFailureReason, InsufficientScopeError, InvalidTokenError, MissingCredentialsError, VerifierUnavailableError } from './errors.js';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -30,10 +30,13 @@ export interface ChallengeContext {
    * really issues (under `neonpanel`, `openid`, which grants it). Default: the tool scope itself.
    */
   insufficientScope?(required: readonly string[]): string;
+  /** Told of every refusal this context answers, by reason (the operator's count); absent when nobody counts. */
+  onRefusal?(reason: AuthFailureReason): void;
 }
 
 /** Writes the response for an auth failure: status, challenge and a JSON body. */
 export function sendAuthError(res: Response, error: AuthError, context: ChallengeContext): void {
+  context.onRefusal?.(error.reason);
   if (error instanceof VerifierUnavailableError) {
     res.setHeader('Retry-After', String(error.retryAfterSeconds));
   } else if (error instanceof InsufficientScopeError) {
@@ -58,7 +61,7 @@ export function sendAuthError(res: Response, error: AuthError, context: Challeng
 export async function authenticate(req: Request, verifier: TokenVerifier): Promise<AuthInfo> {
   const parsed = parseBearer(authorizationValues(req.rawHeaders));
   if (parsed.kind === 'absent') throw new MissingCredentialsError();
-  if (parsed.kind === 'malformed') throw new InvalidTokenError(parsed.reason);
+  if (parsed.kind === 'malformed') throw new InvalidTokenError(parsed.reason, 'malformed');
   return verifier.verifyAccessToken(parsed.token);
 }
 

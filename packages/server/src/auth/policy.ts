@@ -32,7 +32,7 @@ export type AudienceDecision =
       /** The client the token was issued to, if the token says. */
       clientId: string | undefined;
     }
-  | { ok: false; reason: string };
+  | { ok: false; reason: string; kind: 'wrong_audience' | 'client_not_allowed' };
 
 const stringClaim = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 
@@ -47,25 +47,25 @@ function isHttpUrl(value: string): boolean {
 export function checkAudience(claims: Record<string, unknown>, policy: AudiencePolicy): AudienceDecision {
   const raw = claims['aud'];
   const auds = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
-  if (!auds.every((a): a is string => typeof a === 'string')) return { ok: false, reason: 'The access token has a malformed "aud" claim.' };
+  if (!auds.every((a): a is string => typeof a === 'string')) return { ok: false, reason: 'The access token has a malformed "aud" claim.', kind: 'wrong_audience' };
   const claimedClient = stringClaim(claims['client_id']) ?? stringClaim(claims['azp']) ?? stringClaim(claims['cid']);
   const resource = auds.find((a) => policy.audiences.includes(a));
   let clientId = claimedClient;
 
   if (!resource) {
-    if (policy.profile === 'standard') return { ok: false, reason: 'The access token was not issued for this resource.' };
+    if (policy.profile === 'standard') return { ok: false, reason: 'The access token was not issued for this resource.', kind: 'wrong_audience' };
     const allowed = policy.allowedClients ?? [];
     // A client identifier, not a resource: the token's own client, a listed client, or
     // anything that is not a URL (resource servers are named by URL; NeonPanel's client ids
     // are not URLs). A URL naming someone else's resource is a token meant for them.
     const namesClient = (a: string) => a === claimedClient || allowed.includes(a) || !isHttpUrl(a);
-    if (!auds.every(namesClient)) return { ok: false, reason: 'The access token was issued for another resource.' };
+    if (!auds.every(namesClient)) return { ok: false, reason: 'The access token was issued for another resource.', kind: 'wrong_audience' };
     // Laravel Passport puts the client id in `aud` and has no `client_id` claim.
     if (clientId === undefined && auds.length === 1) clientId = auds[0];
   }
 
   if (policy.allowedClients && policy.allowedClients.length > 0 && (clientId === undefined || !policy.allowedClients.includes(clientId))) {
-    return { ok: false, reason: 'The access token was issued to a client this server does not accept.' };
+    return { ok: false, reason: 'The access token was issued to a client this server does not accept.', kind: 'client_not_allowed' };
   }
   return { ok: true, resource, clientId };
 }

@@ -55,7 +55,7 @@ export function restToolsHandler(deps: {
         } else if (error instanceof InsufficientScopeError) {
           sendAuthError(res, error, deps.challenge);
         } else if (error instanceof UpstreamUnauthorizedError) {
-          sendAuthError(res, new InvalidTokenError(error.message), deps.challenge);
+          sendAuthError(res, new InvalidTokenError(error.message, 'upstream_rejected'), deps.challenge);
         } else {
           next(error);
         }

@@ -38,7 +38,15 @@ interface Pending {
   meta: CallMeta;
 }
 
+/**
+ * Runs the Server's handling of one request inside a scope (telemetry: the trace context the
+ * request's `_meta` carries). Absent: the request is handed over directly.
+ */
+export type RequestScope = (params: JSONRPCRequest['params'], handle: () => void) => void;
+
 export class Dispatcher implements Transport {
+  constructor(private readonly scope?: RequestScope) {}
+
   onmessage?: (message: JSONRPCMessage, extra?: MessageExtraInfo) => void;
   onclose?: () => void;
   onerror?: (error: Error) => void;
@@ -63,7 +71,8 @@ export class Dispatcher implements Transport {
     const id = ++this.sequence;
     this.pending.set(id, { clientId: message.id, sink, meta });
     if (meta.session) this.bySessionRequest.set(`${meta.session.id}\0${message.id}`, id);
-    this.onmessage?.({ ...message, id }, extra);
+    if (this.scope) this.scope(message.params, () => this.onmessage?.({ ...message, id }, extra));
+    else this.onmessage?.({ ...message, id }, extra);
     return id;
   }
 

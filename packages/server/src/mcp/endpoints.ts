@@ -20,6 +20,7 @@ import { legacySseHandlers } from './legacySse.js';
 import { requestGuard } from './guard.js';
 import { legacySseDeprecation } from './deprecation.js';
 import type { McpRuntime } from './runtime.js';
+import type { Telemetry } from '../telemetry/telemetry.js';
 
 export interface McpEndpointsDeps {
   config: Config;
@@ -29,6 +30,8 @@ export interface McpEndpointsDeps {
   services: ToolServices;
   challenge: ChallengeContext;
   sessions?: SessionStore;
+  /** Off by default: then the dispatchers get no scope and nothing is observed. */
+  telemetry?: Telemetry;
 }
 
 export interface McpEndpoints {
@@ -45,12 +48,16 @@ export function createMcpEndpoints(deps: McpEndpointsDeps): McpEndpoints {
     idleTimeoutMs: config.mcp.sessionIdleTimeoutMs,
   });
   const streams = new StreamRegistry();
-  const dispatcher = new Dispatcher();
+  const telemetry = deps.telemetry?.enabled ? deps.telemetry : undefined;
+  // A request's `_meta` trace context (SEP-414) becomes the parent of its tool span.
+  const scope = telemetry ? (params: unknown, handle: () => void) => telemetry.withRequestMeta(params, handle) : undefined;
+  telemetry?.observeOpen({ sessions: () => sessions.size, streams: () => streams.size });
+  const dispatcher = new Dispatcher(scope);
   const server = createMcpServer({ registry: deps.registry, dispatcher, sessions, neonpanel: deps.neonpanel, services: deps.services, challenge: deps.challenge });
   server.onerror = (error) => logger.warn({ err: error }, 'mcp protocol error');
   void server.connect(dispatcher);
 
-  const modernDispatcher = new Dispatcher();
+  const modernDispatcher = new Dispatcher(scope);
   const modernServer = createModernServer({ registry: deps.registry, dispatcher: modernDispatcher, neonpanel: deps.neonpanel, services: deps.services });
   modernServer.onerror = (error) => logger.debug({ err: error }, 'mcp protocol error (2026-07-28)');
   void modernServer.connect(new ProcessWideModernTransport(modernDispatcher));

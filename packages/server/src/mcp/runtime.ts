@@ -120,7 +120,7 @@ export function scopeRefusal(responses: readonly JSONRPCMessage[]): string | und
 }
 
 export function sendUpstreamUnauthorized(res: Response, challenge: ChallengeContext): void {
-  sendAuthError(res, new InvalidTokenError('NeonPanel rejected the access token. Sign in again.'), challenge);
+  sendAuthError(res, new InvalidTokenError('NeonPanel rejected the access token. Sign in again.', 'upstream_rejected'), challenge);
 }
 
 export function hasProgressToken(request: JSONRPCRequest): boolean {

@@ -23,7 +23,7 @@ import { deadline } from './deadline.js';
 import { GetBodyAsQueryRequest } from './getBodyAsQuery.js';
 import { RETRYABLE_STATUSES, isSafeMethod, nextDelayMs, sleep, type RetryPolicy } from './retry.js';
 import { createTokenExchanger, type TokenExchanger } from './tokenExchange.js';
-import type { NeonPanelApi, NeonPanelClient, UpstreamCallContext, paths } from './types.js';
+import type { NeonPanelApi, NeonPanelClient, UpstreamCallContext, UpstreamCallObservation, UpstreamObserver, paths } from './types.js';
 
 export interface NeonPanelClientOptions {
   /**
@@ -46,6 +46,8 @@ export interface NeonPanelClientOptions {
   tokenCacheMax?: number;
   /** Exchanged tokens are dropped this long before they expire. Default 30 000 ms. */
   tokenRefreshSkewMs?: number;
+  /** Told of every request, its retries and how it ended (telemetry). Absent: no cost. */
+  observer?: UpstreamObserver;
 }
 
 export interface NeonPanelHttpClient extends NeonPanelClient {
@@ -163,8 +165,6 @@ export function createNeonPanelClient(config: Config, logger: Logger, options: N
     const path = templates.get(request) ?? new URL(request.url).pathname;
     const attempts = isSafeMethod(method) ? 1 + policy.retries : 1;
     const callerSignals = [context.signal, request.signal];
-    const callerAbort = (): unknown => callerSignals.find((s) => s?.aborted)?.reason;
-    const callerAborted = (): boolean => callerSignals.some((s) => s?.aborted);
     // Buffered once, so a request can be rebuilt per attempt.
     const body = request.body === null ? undefined : await request.arrayBuffer();
     const bearer = await bearerFor(context);
@@ -174,6 +174,33 @@ export function createNeonPanelClient(config: Config, logger: Logger, options: N
     headers.set('x-request-id', context.requestId);
     headers.set('accept', 'application/json');
     headers.set('user-agent', USER_AGENT);
+    const observer = options.observer;
+    if (!observer) return sendAttempts(request.url, method, path, attempts, headers, body, context, callerSignals, undefined);
+    const observation = observer.start(path, method, headers);
+    try {
+      const response = await sendAttempts(request.url, method, path, attempts, headers, body, context, callerSignals, observation);
+      observation.end(response.status);
+      return response;
+    } catch (error) {
+      observation.end(error instanceof NeonPanelError ? error.status ?? error.failure : 'cancelled');
+      throw error;
+    }
+  }
+
+  /** The attempts of one request: retried per the policy, mapped to `NeonPanelError` when it fails. */
+  async function sendAttempts(
+    url: string,
+    method: string,
+    path: string,
+    attempts: number,
+    headers: Headers,
+    body: ArrayBuffer | undefined,
+    context: UpstreamCallContext,
+    callerSignals: Array<AbortSignal | undefined>,
+    observation: UpstreamCallObservation | undefined,
+  ): Promise<Response> {
+    const callerAbort = (): unknown => callerSignals.find((s) => s?.aborted)?.reason;
+    const callerAborted = (): boolean => callerSignals.some((s) => s?.aborted);
 
     const fail = (error: NeonPanelError, attempt: number): never => {
       log.warn({ method, path, status: error.status, failure: error.failure, attempts: attempt, requestId: context.requestId },
@@ -187,13 +214,14 @@ export function createNeonPanelClient(config: Config, logger: Logger, options: N
       let response: UpstreamAnswer;
       try {
         // Read the body under the same deadline, so a stalled body is a timeout too.
-        response = await exchange(request.url, method, headers, body, limit.signal);
+        response = await exchange(url, method, headers, body, limit.signal);
       } catch (error) {
         if (callerAborted()) throw callerAbort() ?? error;
         const mapped = limit.timedOut() ? timeoutError() : networkError();
         const delay = attempt < attempts ? nextDelayMs(policy, attempt, undefined) : undefined;
         if (delay === undefined) return fail(mapped, attempt);
         log.debug({ method, path, failure: mapped.failure, attempt, delayMs: delay }, 'retrying NeonPanel request');
+        observation?.retried();
         await sleep(delay, ...callerSignals);
         continue;
       } finally {
@@ -213,6 +241,7 @@ export function createNeonPanelClient(config: Config, logger: Logger, options: N
         const delay = nextDelayMs(policy, attempt, retryAfterSeconds);
         if (delay !== undefined) {
           log.debug({ method, path, status: response.status, attempt, delayMs: delay }, 'retrying NeonPanel request');
+          observation?.retried();
           await sleep(delay, ...callerSignals);
           continue;
         }

@@ -27,3 +27,18 @@ export interface NeonPanelClient {
   /** Releases pooled connections. */
   close?(): Promise<void> | void;
 }
+
+/**
+ * Watches every NeonPanel request (telemetry: a client span, a duration, retries). `start`
+ * may add headers (W3C `traceparent`) before the first attempt. The operation is the path
+ * *template*, never the concrete path: ids stay out of labels.
+ */
+export interface UpstreamObserver {
+  start(operation: string, method: string, headers: Headers): UpstreamCallObservation;
+}
+
+export interface UpstreamCallObservation {
+  retried(): void;
+  /** The final HTTP status, or why there is none (`timeout`, `network`, `cancelled`, …). */
+  end(status: number | string): void;
+}

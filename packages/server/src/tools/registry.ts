@@ -10,6 +10,7 @@ import type { PublishedTool, ToolContext, ToolDefinition, ToolRegistry } from '.
 import { InsufficientScopeError, ToolInputError, UnknownToolError, UpstreamUnauthorizedError } from './errors.js';
 import { errorResult } from './result.js';
 import { NeonPanelError } from '../neonpanel/errors.js';
+import { outcomeOfError, outcomeOfResult, type ToolOutcome } from './outcome.js';
 import { accountTools } from './account.js';
 import { companyTools } from './companies.js';
 import { warehouseTools } from './warehouses.js';
@@ -64,7 +65,16 @@ export interface RegistryOptions {
   onUnexpectedError?: (error: unknown, toolName: string) => void;
   /** Which tools to publish (MCP_TOOLSETS, MCP_READ_ONLY). Default: every tool given. */
   selection?: ToolsetSelection;
+  /**
+   * Runs around every call (telemetry: a span, a duration, the outcome). `run` must be called
+   * once; it reports how the call ended through `outcome` before it settles. Absent: no cost.
+   */
+  observe?: ToolObserver;
 }
+
+export type ToolObserver = (name: string, run: (outcome: (outcome: ToolOutcome) => void) => Promise<CallToolResult>) => Promise<CallToolResult>;
+
+const UNOBSERVED = (): void => {};
 
 /** Whether a tool is published under a selection; see `ToolsetSelection` in config.ts. */
 export function isSelected(def: Pick<ToolDefinition, 'toolset' | 'annotations'>, selection: ToolsetSelection): boolean {
@@ -91,28 +101,46 @@ export function createRegistry(definitions: readonly ToolDefinition[], options: 
   return {
     tools,
     get: (name) => entries.get(name)?.published,
-    async call(name: string, args: unknown, context: ToolContext): Promise<CallToolResult> {
-      const entry = entries.get(name);
-      if (!entry) throw new UnknownToolError(name);
-      const { def } = entry;
-      if (def.scope !== undefined && !context.auth.scopes.includes(def.scope)) throw new InsufficientScopeError([def.scope]);
-      const parsed = def.input.safeParse(args ?? {});
-      if (!parsed.success) return errorResult(`Invalid arguments for ${name}:\n${z.prettifyError(parsed.error)}`);
-      try {
-        return await def.handler(parsed.data, context);
-      } catch (error) {
-        if (error instanceof ToolInputError) return errorResult(error.message);
-        if (error instanceof InsufficientScopeError) throw error;
-        if (error instanceof NeonPanelError) {
-          if (error.kind === 'unauthorized') throw new UpstreamUnauthorizedError();
-          return errorResult(error.toolMessage);
-        }
-        if (context.signal.aborted) return errorResult('The request was cancelled.');
-        options.onUnexpectedError?.(error, name);
-        return errorResult(`The tool ${name} failed unexpectedly. Try again; if it keeps failing, report it.`);
-      }
+    call(name: string, args: unknown, context: ToolContext): Promise<CallToolResult> {
+      const observe = options.observe;
+      if (!observe) return invoke(name, args, context, UNOBSERVED);
+      return observe(name, (outcome) => invoke(name, args, context, outcome));
     },
   };
+
+  async function invoke(name: string, args: unknown, context: ToolContext, outcome: (outcome: ToolOutcome) => void): Promise<CallToolResult> {
+    const entry = entries.get(name);
+    if (!entry) {
+      outcome('unknown_tool');
+      throw new UnknownToolError(name);
+    }
+    const { def } = entry;
+    if (def.scope !== undefined && !context.auth.scopes.includes(def.scope)) {
+      outcome('insufficient_scope');
+      throw new InsufficientScopeError([def.scope]);
+    }
+    const parsed = def.input.safeParse(args ?? {});
+    if (!parsed.success) {
+      outcome('tool_error');
+      return errorResult(`Invalid arguments for ${name}:\n${z.prettifyError(parsed.error)}`);
+    }
+    try {
+      const result = await def.handler(parsed.data, context);
+      outcome(outcomeOfResult(result));
+      return result;
+    } catch (error) {
+      outcome(outcomeOfError(error, context.signal.aborted));
+      if (error instanceof ToolInputError) return errorResult(error.message);
+      if (error instanceof InsufficientScopeError) throw error;
+      if (error instanceof NeonPanelError) {
+        if (error.kind === 'unauthorized') throw new UpstreamUnauthorizedError();
+        return errorResult(error.toolMessage);
+      }
+      if (context.signal.aborted) return errorResult('The request was cancelled.');
+      options.onUnexpectedError?.(error, name);
+      return errorResult(`The tool ${name} failed unexpectedly. Try again; if it keeps failing, report it.`);
+    }
+  }
 }
 
 /** Every tool this server offers, in the order `tools/list` shows them. */

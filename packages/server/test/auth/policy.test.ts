@@ -32,7 +32,7 @@ describe('checkAudience', () => {
   test('neonpanel: our own resource is still accepted, and a URL naming another resource is refused', () => {
     expect(checkAudience({ aud: `${BASE}/mcp` }, neonpanel)).toMatchObject({ ok: true, resource: `${BASE}/mcp` });
     const other = checkAudience({ aud: 'https://api.other.example.com', client_id: 'c1' }, neonpanel);
-    expect(other).toEqual({ ok: false, reason: 'The access token was issued for another resource.' });
+    expect(other).toEqual({ ok: false, reason: 'The access token was issued for another resource.', kind: 'wrong_audience' });
     expect(checkAudience({ aud: ['client-1', 'https://api.other.example.com'] }, neonpanel).ok).toBe(false);
   });
 
@@ -45,7 +45,7 @@ describe('checkAudience', () => {
     const allowed = { ...neonpanel, allowedClients: ['chatgpt-1'] };
     expect(checkAudience({ azp: 'chatgpt-1' }, allowed).ok).toBe(true);
     expect(checkAudience({ aud: 'chatgpt-1' }, allowed).ok).toBe(true);
-    expect(checkAudience({ aud: 'intruder-2' }, allowed)).toEqual({ ok: false, reason: 'The access token was issued to a client this server does not accept.' });
+    expect(checkAudience({ aud: 'intruder-2' }, allowed)).toEqual({ ok: false, reason: 'The access token was issued to a client this server does not accept.', kind: 'client_not_allowed' });
     expect(checkAudience({}, allowed).ok).toBe(false); // no client named at all
     expect(checkAudience({ aud: BASE, client_id: 'intruder-2' }, { ...standard, allowedClients: ['chatgpt-1'] }).ok).toBe(false);
     expect(checkAudience({ aud: BASE, client_id: 'chatgpt-1' }, { ...standard, allowedClients: ['chatgpt-1'] }).ok).toBe(true);

@@ -11,6 +11,7 @@ import { jwksTokenVerifier, startSandbox, type Sandbox, type SandboxTokenVerifie
 import { DEMO_USERS } from '../../src/dev/demoUsers.js';
 import { DEFAULT_SCOPES } from '../../src/config.js';
 import type { Env } from '../../src/config.js';
+import type { StartOptions } from '../../src/server.js';
 
 export const ALICE = DEMO_USERS[0]!;
 export const BOB = DEMO_USERS[1]!;
@@ -42,7 +43,7 @@ export interface StackSandboxOptions {
   profile?: 'standard' | 'neonpanel';
 }
 
-export async function startToolStack(env: Env = {}, sandboxOptions: StackSandboxOptions = {}): Promise<ToolStack> {
+export async function startToolStack(env: Env = {}, sandboxOptions: StackSandboxOptions = {}, serverOptions: StartOptions = {}): Promise<ToolStack> {
   const { profile = 'standard', ...sandboxRest } = sandboxOptions;
   const issuer = await startTestIssuer({ layout: profile });
   const sandbox = await startSandbox({
@@ -51,7 +52,7 @@ export async function startToolStack(env: Env = {}, sandboxOptions: StackSandbox
     ...sandboxRest,
   });
   const profileEnv: Env = profile === 'neonpanel' ? { OAUTH_PROFILE: 'neonpanel', OAUTH_JWKS_URI: undefined } : {};
-  const server = await startTestServer(issuer, { NEONPANEL_API_BASE: sandbox.url, UPSTREAM_TIMEOUT_MS: '2000', ...profileEnv, ...env });
+  const server = await startTestServer(issuer, { NEONPANEL_API_BASE: sandbox.url, UPSTREAM_TIMEOUT_MS: '2000', ...profileEnv, ...env }, serverOptions);
   const clients: Client[] = [];
   return {
     issuer,

@@ -57,6 +57,8 @@ export interface SandboxRequestRecord {
   responseErrors: string[];
   /** `X-Request-Id` as received. */
   requestId: string | undefined;
+  /** W3C `traceparent` as received: shows a trace continuing from the MCP server. */
+  traceparent: string | undefined;
   /** Token subject, once verified. */
   subject: string | undefined;
   /** Which TCP connection carried it, numbered from 1: shows keep-alive reuse. */
@@ -215,6 +217,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       specErrors: [],
       responseErrors: [],
       requestId: headerValue(req.headers['x-request-id']),
+      traceparent: headerValue(req.headers['traceparent']),
       subject: undefined,
       connection: connectionIds.get(req.socket) ?? 0,
       body: undefined,
