@@ -324,7 +324,11 @@ describe('connection pool', () => {
       const api = pooled.forCaller(callContext());
       const results = await Promise.all(Array.from({ length: 6 }, () => api.GET('/api/v1/reports', {})));
       expect(results.every((r) => r.data?.count === 5)).toBe(true);
-      expect(new Set(sandbox.requests.map((r) => r.connection)).size).toBe(2);
+      // At most the cap (an uncapped pool opens one connection per request: 6). Under load the
+      // pool may get by with fewer, so 'exactly 2' would be a timing assertion, not the rule.
+      const opened = new Set(sandbox.requests.map((r) => r.connection)).size;
+      expect(opened).toBeGreaterThanOrEqual(1);
+      expect(opened).toBeLessThanOrEqual(2);
     } finally {
       await pooled.close();
     }
