@@ -44,6 +44,8 @@ export interface AppDeps {
   /** The scopes PRM and challenges name (auth/policy.ts); may change once the issuer's metadata is known. */
   advertisedScopes: () => readonly string[];
   endpoints: ProtectedEndpoints;
+  /** The shared store, when it is Redis: `/healthz?deep=1` reports it. */
+  store?: { health(): Promise<'ok' | 'unreachable'> };
 }
 
 /** Where challenges point, and the scopes they name: read on every challenge, so discovery can refine them. */
@@ -94,6 +96,7 @@ export function createApp(deps: AppDeps): Express {
     jwksUri: config.oauth.jwksUri,
     ...(config.oauth.discoverJwks ? { discovery: deps.authorizationServerMetadata } : {}),
     timeoutMs: config.oauth.httpTimeoutMs,
+    ...(deps.store ? { store: deps.store } : {}),
   }));
   app.use(discoveryRouter({
     resources: resourceIdentifiers(config.publicBaseUrl),

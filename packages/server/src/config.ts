@@ -127,6 +127,12 @@ const EnvSchema = z.object({
   COMPANY_CACHE_TTL_MS: intIn(0, 86_400_000).default(300_000),
   MCP_TOOLSETS: z.string().default('default'),
   MCP_READ_ONLY: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
+  // Shared state and per-user limits (issue 14).
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL (rediss:// for TLS; user:password@ for AUTH)' }).optional(),
+  REDIS_COMMAND_TIMEOUT_MS: intIn(50, 30_000).default(1_000),
+  RATE_LIMIT_REQUESTS_PER_SECOND: intIn(1, 1_000_000).default(50),
+  RATE_LIMIT_CONCURRENT_UPSTREAM: intIn(1, 100_000).default(10),
+  MCP_MAX_BATCH: intIn(1, 1_000).default(20),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -230,6 +236,10 @@ export interface Config {
     tokenExchangeAudience: string | undefined;
     companyCacheTtlMs: number;
   };
+  /** Shared state (store/): in memory unless REDIS_URL is set. */
+  store: { redisUrl: string | undefined; commandTimeoutMs: number };
+  /** Per-user limits, keyed by the token's `sub`; counted across tasks when Redis is configured. */
+  limits: { requestsPerSecond: number; concurrentUpstream: number; maxBatch: number };
 }
 
 function firstIssue(error: z.ZodError): ConfigError {
@@ -379,6 +389,12 @@ export function loadConfig(env: Env = process.env): Config {
       tokenExchangeUrl: e.TOKEN_EXCHANGE_URL ?? e.OAUTH_TOKEN_ENDPOINT,
       tokenExchangeAudience: e.TOKEN_EXCHANGE_AUDIENCE,
       companyCacheTtlMs: e.COMPANY_CACHE_TTL_MS,
+    },
+    store: { redisUrl: e.REDIS_URL, commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS },
+    limits: {
+      requestsPerSecond: e.RATE_LIMIT_REQUESTS_PER_SECOND,
+      concurrentUpstream: e.RATE_LIMIT_CONCURRENT_UPSTREAM,
+      maxBatch: e.MCP_MAX_BATCH,
     },
   };
   return Object.freeze(config);

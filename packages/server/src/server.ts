@@ -26,6 +26,10 @@ import { createToolServices } from './tools/services.js';
 import type { ToolRegistry } from './tools/types.js';
 import { createNeonPanelClient } from './neonpanel/client.js';
 import type { NeonPanelClient } from './neonpanel/types.js';
+import { createStore } from './store/createStore.js';
+import { createUserLimits } from './store/limits.js';
+import type { SharedStore } from './store/types.js';
+import { limitedRegistry } from './tools/limitedRegistry.js';
 import { restToolsHandler } from './http/restTools.js';
 import { publicDocsRouter } from './http/publicDocs.js';
 
@@ -34,6 +38,8 @@ export interface StartOptions {
   registry?: ToolRegistry;
   verifier?: TokenVerifier;
   neonpanel?: NeonPanelClient;
+  /** The shared state; from the config (REDIS_URL, else in memory) when not given. */
+  store?: SharedStore;
 }
 
 export interface RunningServer {
@@ -41,6 +47,8 @@ export interface RunningServer {
   mcp: McpEndpoints['runtime'];
   url: string;
   httpServer: http.Server;
+  /** The shared state this server uses. */
+  store: SharedStore;
   /** Stops accepting, lets in-flight work finish within the drain deadline, then closes. */
   shutdown(reason?: string): Promise<void>;
 }
@@ -85,17 +93,25 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   }), 'auth policy');
   const neonpanel = options.neonpanel ?? createNeonPanelClient(config, logger);
   const challenge = challengeContext(config, advertised);
-  const services = createToolServices({ neonpanelBaseUrl: config.neonpanelApiBase, companyCacheTtlMs: config.upstream.companyCacheTtlMs });
-  const mcp = createMcpEndpoints({ config, logger, registry, neonpanel, services, challenge });
+  const store = options.store ?? createStore(config, (err) => logger.warn({ err: { message: err.message } }, 'shared store error'));
+  const limits = createUserLimits(store, {
+    requestsPerSecond: config.limits.requestsPerSecond,
+    concurrentUpstream: config.limits.concurrentUpstream,
+    onRefusal: (limit) => logger.info({ limit }, 'request refused: over a per-user limit'),
+  });
+  const limited = limitedRegistry(registry, limits);
+  const services = createToolServices({ neonpanelBaseUrl: config.neonpanelApiBase, companyCacheTtlMs: config.upstream.companyCacheTtlMs, idempotency: store.idempotency });
+  const mcp = createMcpEndpoints({ config, logger, registry: limited, neonpanel, services, challenge, store, limits });
   const app = createApp({
     config,
     logger,
     verifier,
     authorizationServerMetadata,
     advertisedScopes: advertised,
+    ...(store.kind === 'redis' ? { store } : {}),
     endpoints: {
       ...mcp.endpoints,
-      toolsCall: restToolsHandler({ registry, neonpanel, services, challenge }),
+      toolsCall: restToolsHandler({ registry: limited, neonpanel, services, challenge, limits }),
       publicRoutes: publicDocsRouter({
         registry,
         publicBaseUrl: config.publicBaseUrl,
@@ -160,10 +176,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await closed;
       stopPurging();
       await neonpanel.close?.();
+      if (!options.store) await store.close();
       logger.info({ outcome }, 'stopped');
     })();
     return shuttingDown;
   }
 
-  return { url, httpServer, shutdown, mcp: mcp.runtime };
+  return { url, httpServer, shutdown, mcp: mcp.runtime, store };
 }

@@ -13,7 +13,10 @@ import type { ToolServices } from '../tools/services.js';
 import { Dispatcher } from './dispatcher.js';
 import { createMcpServer } from './server.js';
 import { createModernServer, ProcessWideModernTransport } from './modernServer.js';
-import { InMemorySessionStore, type SessionStore } from './sessions.js';
+import type { SessionStore } from './sessions.js';
+import { createMemoryStore } from '../store/memory.js';
+import { createUserLimits, type UserLimits } from '../store/limits.js';
+import type { SharedStore } from '../store/types.js';
 import { StreamRegistry } from './sse.js';
 import { streamableHandler } from './streamable.js';
 import { legacySseHandlers } from './legacySse.js';
@@ -29,6 +32,10 @@ export interface McpEndpointsDeps {
   services: ToolServices;
   challenge: ChallengeContext;
   sessions?: SessionStore;
+  /** The shared state (sessions, relay); in memory when not given. */
+  store?: SharedStore;
+  /** Per-user limits; built on `store` when not given. */
+  limits?: UserLimits;
 }
 
 export interface McpEndpoints {
@@ -39,10 +46,15 @@ export interface McpEndpoints {
 
 export function createMcpEndpoints(deps: McpEndpointsDeps): McpEndpoints {
   const { config, logger } = deps;
-  const sessions = deps.sessions ?? new InMemorySessionStore({
+  const store = deps.store ?? createMemoryStore();
+  const sessions = deps.sessions ?? store.sessions({
     maxSessions: config.mcp.maxSessions,
     maxSessionsPerSubject: config.mcp.maxSessionsPerSubject,
     idleTimeoutMs: config.mcp.sessionIdleTimeoutMs,
+  });
+  const limits = deps.limits ?? createUserLimits(store, {
+    requestsPerSecond: config.limits.requestsPerSecond,
+    concurrentUpstream: config.limits.concurrentUpstream,
   });
   const streams = new StreamRegistry();
   const dispatcher = new Dispatcher();
@@ -64,6 +76,8 @@ export function createMcpEndpoints(deps: McpEndpointsDeps): McpEndpoints {
     sessions,
     streams,
     challenge: deps.challenge,
+    limits,
+    relay: store.relay,
     accepting: true,
   };
 
