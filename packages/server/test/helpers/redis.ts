@@ -5,6 +5,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 
 export interface TestRedis {
@@ -14,6 +17,7 @@ export interface TestRedis {
   start(): Promise<void>;
   /** Kills the server (SIGKILL: an outage, not a clean shutdown) and waits for it to exit. */
   kill(): Promise<void>;
+  /** Kills it and removes its data. */
   stop(): Promise<void>;
 }
 
@@ -46,13 +50,20 @@ async function waitForPing(url: string, deadlineMs: number): Promise<void> {
   }
 }
 
-export async function startRedis(): Promise<TestRedis> {
+export interface RedisOptions {
+  /** Keep data across kill/start (append-only file, fsync on every write), in a fresh temporary directory. */
+  persist?: boolean;
+}
+
+export async function startRedis(options: RedisOptions = {}): Promise<TestRedis> {
   const port = await freePort();
+  const dir = options.persist ? await mkdtemp(join(tmpdir(), 'mcp-redis-')) : undefined;
+  const persistence = dir ? ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', dir] : ['--appendonly', 'no'];
   const url = `redis://127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
 
   async function start(): Promise<void> {
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'], { stdio: 'ignore' });
+    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--loglevel', 'warning'], { stdio: 'ignore' });
     child.once('error', () => {});
     await waitForPing(url, 10_000);
   }
@@ -66,6 +77,11 @@ export async function startRedis(): Promise<TestRedis> {
     await exited;
   }
 
+  async function stop(): Promise<void> {
+    await kill();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  }
+
   await start();
-  return { url, port, start, kill, stop: kill };
+  return { url, port, start, kill, stop };
 }
