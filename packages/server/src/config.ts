@@ -129,6 +129,7 @@ const EnvSchema = z.object({
   MCP_READ_ONLY: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
   // Shared state and per-user limits (issue 14).
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL (rediss:// for TLS; user:password@ for AUTH)' }).optional(),
+  REDIS_PASSWORD: z.string().min(1, 'must not be empty').optional(),
   REDIS_COMMAND_TIMEOUT_MS: intIn(50, 30_000).default(1_000),
   RATE_LIMIT_REQUESTS_PER_SECOND: intIn(1, 1_000_000).default(50),
   RATE_LIMIT_CONCURRENT_UPSTREAM: intIn(1, 100_000).default(10),
@@ -237,7 +238,12 @@ export interface Config {
     companyCacheTtlMs: number;
   };
   /** Shared state (store/): in memory unless REDIS_URL is set. */
-  store: { redisUrl: string | undefined; commandTimeoutMs: number };
+  store: {
+    redisUrl: string | undefined;
+    /** AUTH password kept out of the URL, so the stack can inject it from Secrets Manager. */
+    redisPassword: string | undefined;
+    commandTimeoutMs: number;
+  };
   /** Per-user limits, keyed by the token's `sub`; counted across tasks when Redis is configured. */
   limits: { requestsPerSecond: number; concurrentUpstream: number; maxBatch: number };
 }
@@ -390,7 +396,7 @@ export function loadConfig(env: Env = process.env): Config {
       tokenExchangeAudience: e.TOKEN_EXCHANGE_AUDIENCE,
       companyCacheTtlMs: e.COMPANY_CACHE_TTL_MS,
     },
-    store: { redisUrl: e.REDIS_URL, commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS },
+    store: { redisUrl: e.REDIS_URL, redisPassword: e.REDIS_PASSWORD, commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS },
     limits: {
       requestsPerSecond: e.RATE_LIMIT_REQUESTS_PER_SECOND,
       concurrentUpstream: e.RATE_LIMIT_CONCURRENT_UPSTREAM,

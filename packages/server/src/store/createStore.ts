@@ -7,5 +7,5 @@ import type { SharedStore } from './types.js';
 export function createStore(config: Config, onError: (error: Error) => void): SharedStore {
   const url = config.store.redisUrl;
   if (!url) return createMemoryStore();
-  return createRedisStore({ url, commandTimeoutMs: config.store.commandTimeoutMs, onError });
+  return createRedisStore({ url, commandTimeoutMs: config.store.commandTimeoutMs, onError, ...(config.store.redisPassword ? { password: config.store.redisPassword } : {}) });
 }

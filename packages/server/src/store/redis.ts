@@ -22,6 +22,8 @@ export interface RedisStoreOptions {
   url: string;
   /** Longest any one command may take before the request gets 503. */
   commandTimeoutMs: number;
+  /** AUTH password when it is not in the URL (the stack injects it from Secrets Manager). */
+  password?: string;
   /** Key prefix, so one Redis can serve several deployments (and tests). */
   prefix?: string;
   onError?: (error: Error) => void;
@@ -222,6 +224,7 @@ export function createRedisStore(options: RedisStoreOptions): SharedStore {
   const prefix = options.prefix ?? 'mcp:';
   const onError = options.onError ?? (() => {});
   const redis = new Redis(options.url, {
+    ...(options.password ? { password: options.password } : {}),
     enableOfflineQueue: false,
     commandTimeout: options.commandTimeoutMs,
     connectTimeout: Math.max(options.commandTimeoutMs, 2_000),
