@@ -15,6 +15,7 @@ import type { ServerHandle, LaunchOptions } from './servers/launch.js';
 import type { ScenarioContext } from './scenarios/context.js';
 import type { Scenario, ScenarioOutput } from './scenarios/types.js';
 import { toolsCallScenario } from './scenarios/toolsCall.js';
+import { storeScenario } from './scenarios/store.js';
 import { coldScenario } from './scenarios/cold.js';
 import { legacySseScenario } from './scenarios/legacySse.js';
 import { upstreamScenario } from './scenarios/upstream.js';
@@ -38,6 +39,7 @@ const SCENARIO_RUNNERS: Record<ScenarioName, Scenario> = {
   upstream: upstreamScenario,
   memory: memoryScenario,
   soak: soakScenario,
+  store: storeScenario,
 };
 
 const started = Date.now();

@@ -108,12 +108,16 @@ export interface OursOptions {
   upstreamUrl?: string;
   /** Expected open streams, so the process may hold that many sockets. */
   fileLimit?: number;
+  /** More environment (e.g. REDIS_URL for the store scenario). */
+  env?: Record<string, string>;
+  /** Row label inside `ours (…)`; default the mode. */
+  label?: string;
 }
 
 /** Our server from the production build, configured as production would be, on loopback. */
 export async function startOurs(options: LaunchOptions, ours: OursOptions): Promise<ServerHandle> {
   const port = await freePort();
-  const name = `ours (${ours.mode})`;
+  const name = `ours (${ours.label ?? ours.mode})`;
   const profile = options.profileDir
     ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir, '--cpu-prof-name', `ours-${ours.mode}-${Date.now()}.cpuprofile`]
     : [];
@@ -135,6 +139,7 @@ export async function startOurs(options: LaunchOptions, ours: OursOptions): Prom
     MCP_MAX_SESSIONS_PER_SUBJECT: '100000',
     NEONPANEL_API_BASE: ours.upstreamUrl ?? 'http://127.0.0.1:9',
     SHUTDOWN_DRAIN_MS: '1000',
+    ...ours.env,
   }, options, { execArgv: profile, ...(ours.fileLimit !== undefined ? { fileLimit: ours.fileLimit } : {}) });
 }
 
