@@ -12,6 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { LRUCache } from 'lru-cache';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 import type { CallToolResult, JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { Principal } from '../auth/types.js';
@@ -84,6 +85,8 @@ class RedisIdempotency implements IdempotencyStore {
  */
 class RedisSessionStore implements SessionStore {
   private created = 0;
+  /** When this task last refreshed each session's expiry (bounded: old entries fall out). */
+  private readonly lastTouched = new LRUCache<string, number>({ max: 50_000 });
 
   constructor(private readonly redis: Redis, private readonly prefix: string, private readonly limits: SessionLimits, private readonly onError: (error: Error) => void) {}
 
@@ -138,6 +141,12 @@ class RedisSessionStore implements SessionStore {
   }
 
   touch(id: string): void {
+    // At most one PEXPIRE per session per tenth of the idle timeout from this task: the expiry
+    // then drifts by at most 10 %, and a busy session costs one round trip less per request.
+    const now = Date.now();
+    const last = this.lastTouched.get(id);
+    if (last !== undefined && now - last < this.limits.idleTimeoutMs / 10) return;
+    this.lastTouched.set(id, now);
     // Fire and forget: a missed touch only shortens an idle timeout.
     this.redis.pexpire(this.key(id), this.limits.idleTimeoutMs).catch((error: Error) => this.onError(error));
   }
@@ -156,6 +165,7 @@ class RedisSessionStore implements SessionStore {
       const key = this.key(id);
       const subject = await this.redis.hget(key, 'subject');
       const removed = await this.redis.del(key);
+      this.lastTouched.delete(id);
       if (subject) await this.redis.zrem(this.subjectKey(subject), id);
       return removed === 1;
     });
@@ -226,6 +236,8 @@ export function createRedisStore(options: RedisStoreOptions): SharedStore {
   const redis = new Redis(options.url, {
     ...(options.password ? { password: options.password } : {}),
     enableOfflineQueue: false,
+    // Commands issued in the same tick go out as one pipeline: under load, far fewer writes.
+    enableAutoPipelining: true,
     commandTimeout: options.commandTimeoutMs,
     connectTimeout: Math.max(options.commandTimeoutMs, 2_000),
     maxRetriesPerRequest: 0,
