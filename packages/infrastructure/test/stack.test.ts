@@ -382,7 +382,7 @@ describe('shared state (ElastiCache Serverless, Valkey)', () => {
 
   it('is reachable only from the gateway tasks, on 6379', () => {
     const [, cache] = only('AWS::ElastiCache::ServerlessCache');
-    const [cacheSg] = cache.Properties['SecurityGroupIds'] as { 'Fn::GetAtt': [string, string] }[];
+    const cacheSg = (cache.Properties['SecurityGroupIds'] as { 'Fn::GetAtt': [string, string] }[])[0]!;
     const [, service] = only('AWS::ECS::Service');
     const [taskSg] = service.Properties['NetworkConfiguration'].AwsvpcConfiguration.SecurityGroups as { 'Fn::GetAtt': [string, string] }[];
     const ingress = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress'))
