@@ -20,6 +20,9 @@ export type DeploymentStrategyName = 'blue-green' | 'rolling';
 export const DEPLOYMENT_STRATEGIES: readonly DeploymentStrategyName[] = ['blue-green', 'rolling'];
 export type OAuthProfile = 'neonpanel' | 'standard';
 
+/** Where state shared across tasks lives. */
+export type SharedStoreKind = 'valkey' | 'none';
+
 export interface GatewayConfig {
   /** CloudFormation stack name. @default 'NeonPanelMcpGateway' */
   stackName: string;
@@ -77,6 +80,13 @@ export interface GatewayConfig {
    * HTTP is reliable (see RUNBOOK.md on sessions and task count).
    */
   sessionMode: SessionMode;
+  /**
+   * Shared state across tasks (sessions, idempotency records, per-user limits, SSE routing):
+   * `valkey` runs an ElastiCache Serverless (Valkey) cache and sets REDIS_URL; `none` keeps
+   * state in each task's memory (then the ALB's cookie stickiness is on, as before).
+   * @default 'valkey'
+   */
+  sharedStore: SharedStoreKind;
   /** LOG_LEVEL. @default 'info' */
   logLevel: LogLevel;
   /**
@@ -341,6 +351,8 @@ export function resolveConfig(input: GatewayConfigInput, env: Record<string, str
   const taskDefinitionFamily = input.taskDefinitionFamily ?? 'neonpanel-mcp-gateway';
   if (!FAMILY.test(taskDefinitionFamily)) throw new GatewayConfigError('taskDefinitionFamily', `"${taskDefinitionFamily}" is not a task-definition family name`);
 
+  const sharedStore = input.sharedStore ?? 'valkey';
+  if (sharedStore !== 'valkey' && sharedStore !== 'none') throw new GatewayConfigError('sharedStore', 'must be valkey or none');
   const sessionMode = input.sessionMode ?? 'stateless';
   if (sessionMode !== 'stateful' && sessionMode !== 'stateless') throw new GatewayConfigError('sessionMode', 'must be stateful or stateless');
   const logLevel = input.logLevel ?? 'info';
@@ -392,6 +404,7 @@ export function resolveConfig(input: GatewayConfigInput, env: Record<string, str
     oauthClientId: input.oauthClientId,
     oauthClientSecretArn: input.oauthClientSecretArn,
     sessionMode,
+    sharedStore,
     logLevel,
     toolsets,
     readOnly,

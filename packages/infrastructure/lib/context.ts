@@ -13,7 +13,7 @@ type Reader = (key: string) => unknown;
 const STRING_KEYS = [
   'stackName', 'region', 'account', 'domainName', 'hostedZoneId', 'hostedZoneName', 'neonpanelApiBase',
   'oauthIssuer', 'oauthProfile', 'oauthJwksUri', 'oauthIntrospectionUrl', 'oauthClientId', 'oauthClientSecretArn',
-  'sessionMode', 'logLevel', 'cpuArchitecture', 'logGroupName', 'taskDefinitionFamily',
+  'sessionMode', 'sharedStore', 'logLevel', 'cpuArchitecture', 'logGroupName', 'taskDefinitionFamily',
   'deploymentStrategy', 'releaseHookTokenSecretArn', 'releaseHookScopeProbeTool',
   'collectorImage', 'metricsNamespace',
 ] as const satisfies readonly (keyof GatewayConfig)[];

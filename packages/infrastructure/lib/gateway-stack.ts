@@ -19,6 +19,7 @@ import { GatewayService } from './constructs/gateway-service.js';
 import { ReleaseHook } from './constructs/release-hook.js';
 import { TelemetryCollector } from './constructs/telemetry-collector.js';
 import { OperationsDashboard } from './constructs/operations-dashboard.js';
+import { SharedStore } from './constructs/shared-store.js';
 
 export interface GatewayStackProps extends StackProps {
   config: GatewayConfig;
@@ -42,6 +43,8 @@ export class GatewayStack extends Stack {
   readonly releaseHook: ReleaseHook | undefined;
   /** Present when `telemetry` is on: the ADOT sidecar, and the dashboard and alarms over its metrics. */
   readonly telemetry: { collector: TelemetryCollector; operations: OperationsDashboard } | undefined;
+  /** The ElastiCache (Valkey) shared state; undefined with `sharedStore=none`. */
+  readonly sharedStore: SharedStore | undefined;
   private readonly pinnedZones: string[];
 
   constructor(scope: Construct, id: string, props: GatewayStackProps) {
@@ -72,9 +75,10 @@ export class GatewayStack extends Stack {
       idleTimeout: Duration.seconds(config.albIdleTimeoutSeconds),
       deregistrationDelay: drain,
       accessLogRetentionDays: config.accessLogRetentionDays,
-      // Legacy SSE sessions (and stateful Streamable HTTP ones) live in one task's memory;
-      // clients that keep cookies then stay on it. Stateless requests do not mind.
-      stickinessDuration: Duration.days(1),
+      // Without a shared store, legacy SSE sessions (and stateful Streamable HTTP ones) live in
+      // one task's memory; clients that keep cookies then stay on it. With it, any task serves
+      // any session, so requests are spread freely.
+      ...(config.sharedStore === 'none' ? { stickinessDuration: Duration.days(1) } : {}),
       // Test traffic: only requests leaving this VPC through its NAT gateways (the release hook).
       ...(blueGreen ? { blueGreen: { testClientCidrs: network.natPublicIps.map((ip) => `${ip}/32`) } } : {}),
     });
@@ -101,12 +105,15 @@ export class GatewayStack extends Stack {
       ...(config.releaseHookScopeProbeTool ? { scopeProbeTool: config.releaseHookScopeProbeTool } : {}),
     }) : undefined;
 
+    this.sharedStore = config.sharedStore === 'valkey' ? new SharedStore(this, 'SharedState', { vpc: network.vpc }) : undefined;
+
     this.gateway = new GatewayService(this, 'Gateway', {
       vpc: network.vpc,
       image,
       containerPort: CONTAINER_PORT,
-      environment: containerEnvironment(config),
+      environment: { ...containerEnvironment(config), ...(this.sharedStore ? { REDIS_URL: this.sharedStore.url } : {}) },
       secretArns: config.oauthClientSecretArn ? { OAUTH_CLIENT_SECRET: config.oauthClientSecretArn } : {},
+      ...(this.sharedStore ? { secrets: { REDIS_PASSWORD: this.sharedStore.passwordSecret } } : {}),
       cpu: config.cpu,
       memoryMiB: config.memoryMiB,
       cpuArchitecture: arm ? ecs.CpuArchitecture.ARM64 : ecs.CpuArchitecture.X86_64,
@@ -150,6 +157,7 @@ export class GatewayStack extends Stack {
         evaluationPeriods: config.telemetryAlarmEvaluationPeriods,
       }),
     } : undefined;
+    this.sharedStore?.allowFrom(this.gateway.taskSecurityGroup);
 
     new CfnOutput(this, OUTPUT_KEYS.url, { value: this.endpoint.url, description: 'Public URL of the MCP gateway' });
     new CfnOutput(this, OUTPUT_KEYS.clusterName, { value: this.gateway.cluster.clusterName, description: 'ECS cluster' });

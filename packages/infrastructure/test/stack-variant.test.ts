@@ -1,7 +1,7 @@
 /**
  * A second configuration, synthesized once: defaults everywhere except pinned zones, ARM64,
- * stateless sessions, no client secret, and the rolling deployment strategy (for accounts
- * that cannot use ECS blue/green).
+ * stateless sessions, no client secret, the rolling deployment strategy (for accounts
+ * that cannot use ECS blue/green), and no shared store.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -19,6 +19,7 @@ beforeAll(() => {
     cpuArchitecture: 'ARM64',
     sessionMode: 'stateless',
     deploymentStrategy: 'rolling',
+    sharedStore: 'none',
   });
   template = synth.template;
 });
@@ -93,4 +94,13 @@ describe('rolling mode', () => {
     const alarm = Object.values(template.findResources('AWS::CloudWatch::Alarm')).find((a) => a['Properties'].AlarmName.endsWith('-unhealthy-hosts'));
     expect(alarm!['Properties']).toEqual(expect.objectContaining({ MetricName: 'UnHealthyHostCount', Threshold: 1 }));
   });
+});
+
+it('runs without the shared store when asked: no cache, no REDIS_URL, and cookie stickiness on as before', () => {
+  expect(Object.keys(template.findResources('AWS::ElastiCache::ServerlessCache'))).toHaveLength(0);
+  const env = (containerDefinition()['Environment'] as { Name: string }[]).map((e) => e.Name);
+  expect(env).not.toContain('REDIS_URL');
+  const [tg] = Object.values(template.findResources('AWS::ElasticLoadBalancingV2::TargetGroup'));
+  const attributes = Object.fromEntries((tg!['Properties'].TargetGroupAttributes as { Key: string; Value: string }[]).map((a) => [a.Key, a.Value]));
+  expect(attributes['stickiness.enabled']).toBe('true');
 });

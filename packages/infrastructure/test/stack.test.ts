@@ -248,10 +248,9 @@ describe('target group', () => {
     expect(container()['StopTimeout']).toBe(drainMs / 1000 + 5);
   });
 
-  it('keeps cookie-capable clients on the task that holds their session', () => {
+  it('spreads requests freely: with the shared store any task serves any session, so no stickiness', () => {
     expect(environment()['MCP_SESSION_MODE']).toBe('stateless');
-    expect(tgAttributes()['stickiness.enabled']).toBe('true');
-    expect(tgAttributes()['stickiness.type']).toBe('lb_cookie');
+    expect(tgAttributes()['stickiness.enabled']).not.toBe('true');
   });
 });
 
@@ -322,7 +321,7 @@ describe('fargate service', () => {
   });
 
   it('takes the OAuth client secret from Secrets Manager, never from a plain variable', () => {
-    expect(container()['Secrets']).toEqual([{ Name: 'OAUTH_CLIENT_SECRET', ValueFrom: FIXTURE_SECRET_ARN }]);
+    expect(container()['Secrets']).toEqual(expect.arrayContaining([{ Name: 'OAUTH_CLIENT_SECRET', ValueFrom: FIXTURE_SECRET_ARN }]));
     expect(Object.keys(environment()).filter((n) => /SECRET|PASSWORD|TOKEN$/.test(n))).toEqual([]);
     expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).toContain('secretsmanager:GetSecretValue');
   });
@@ -361,5 +360,45 @@ describe('outputs', () => {
     expect(outputs[OUTPUT_KEYS.serviceName]!.Value).toEqual({ 'Fn::GetAtt': [serviceId, 'Name'] });
     expect(outputs[OUTPUT_KEYS.taskDefinitionFamily]!.Value).toBe('neonpanel-mcp-gateway');
     template.hasResourceProperties('AWS::ECS::TaskDefinition', { Family: 'neonpanel-mcp-gateway' });
+  });
+});
+
+describe('shared state (ElastiCache Serverless, Valkey)', () => {
+  it('runs a Valkey serverless cache in the private subnets, behind RBAC', () => {
+    const [, cache] = only('AWS::ElastiCache::ServerlessCache');
+    expect(cache.Properties['Engine']).toBe('valkey');
+    const privateSubnets = Object.entries(template.findResources('AWS::EC2::Subnet'))
+      .filter(([, r]) => (r['Properties'].Tags as { Key: string; Value: string }[]).some((t) => t.Key === 'aws-cdk:subnet-type' && t.Value === 'Private'))
+      .map(([id]) => id);
+    expect(privateSubnets).toHaveLength(2);
+    expect((cache.Properties['SubnetIds'] as { Ref: string }[]).map((r) => r.Ref).sort()).toEqual(privateSubnets.sort());
+    const [, group] = only('AWS::ElastiCache::UserGroup');
+    expect(cache.Properties['UserGroupId']).toBe(group.Properties['UserGroupId']);
+    const [, user] = only('AWS::ElastiCache::User');
+    expect(user.Properties['AuthenticationMode'].Type).toBe('password');
+    expect(user.Properties['AccessString']).toBe('on ~mcp:* &mcp:* +@all -@dangerous');
+    // The password is a Secrets Manager dynamic reference, never a literal in the template.
+    expect(JSON.stringify(user.Properties['AuthenticationMode'].Passwords)).toContain('resolve:secretsmanager');
+  });
+
+  it('is reachable only from the gateway tasks, on 6379', () => {
+    const [, cache] = only('AWS::ElastiCache::ServerlessCache');
+    const cacheSg = (cache.Properties['SecurityGroupIds'] as { 'Fn::GetAtt': [string, string] }[])[0]!;
+    const [, service] = only('AWS::ECS::Service');
+    const [taskSg] = service.Properties['NetworkConfiguration'].AwsvpcConfiguration.SecurityGroups as { 'Fn::GetAtt': [string, string] }[];
+    const ingress = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress'))
+      .filter((r) => JSON.stringify(r['Properties'].GroupId) === JSON.stringify(cacheSg));
+    expect(ingress).toHaveLength(1);
+    expect(ingress[0]!['Properties']).toEqual(expect.objectContaining({ FromPort: 6379, ToPort: 6379, IpProtocol: 'tcp', SourceSecurityGroupId: taskSg }));
+    const [, sg] = Object.entries(template.findResources('AWS::EC2::SecurityGroup')).find(([id]) => id === cacheSg['Fn::GetAtt'][0])!;
+    expect(sg['Properties'].SecurityGroupIngress).toBeUndefined();
+  });
+
+  it('gives the container REDIS_URL over TLS with the user name only, and REDIS_PASSWORD from Secrets Manager', () => {
+    const url = JSON.stringify(container()['Environment'].find((e: { Name: string }) => e.Name === 'REDIS_URL').Value);
+    expect(url).toContain('rediss://mcp-gateway@');
+    expect(url).not.toMatch(/mcp-gateway:/);
+    const secret = (container()['Secrets'] as { Name: string; ValueFrom: unknown }[]).find((e) => e.Name === 'REDIS_PASSWORD');
+    expect(JSON.stringify(secret?.ValueFrom)).toContain(':password::');
   });
 });

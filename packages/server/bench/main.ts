@@ -16,6 +16,7 @@ import type { ScenarioContext } from './scenarios/context.js';
 import type { Scenario, ScenarioOutput } from './scenarios/types.js';
 import { toolsCallScenario } from './scenarios/toolsCall.js';
 import { telemetryScenario } from './scenarios/telemetry.js';
+import { storeScenario } from './scenarios/store.js';
 import { coldScenario } from './scenarios/cold.js';
 import { legacySseScenario } from './scenarios/legacySse.js';
 import { upstreamScenario } from './scenarios/upstream.js';
@@ -40,6 +41,7 @@ const SCENARIO_RUNNERS: Record<ScenarioName, Scenario> = {
   upstream: upstreamScenario,
   memory: memoryScenario,
   soak: soakScenario,
+  store: storeScenario,
 };
 
 const started = Date.now();

@@ -1,7 +1,7 @@
 /** Command line → options. Every run is bounded: durations, counts and an overall deadline. */
 import { parseArgs } from 'node:util';
 
-export const SCENARIOS = ['tools-call', 'telemetry', 'cold', 'sse', 'upstream', 'memory', 'soak'] as const;
+export const SCENARIOS = ['tools-call', 'telemetry', 'cold', 'sse', 'upstream', 'memory', 'soak', 'store'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {

@@ -49,6 +49,8 @@ export interface AppDeps {
   endpoints: ProtectedEndpoints;
   /** Metrics and traces (src/telemetry/); off by default. */
   telemetry?: Telemetry;
+  /** The shared store, when it is Redis: `/healthz?deep=1` reports it. */
+  store?: { health(): Promise<'ok' | 'unreachable'> };
 }
 
 /** Where challenges point, and the scopes they name: read on every challenge, so discovery can refine them. */
@@ -103,6 +105,7 @@ export function createApp(deps: AppDeps): Express {
     jwksUri: config.oauth.jwksUri,
     ...(config.oauth.discoverJwks ? { discovery: deps.authorizationServerMetadata } : {}),
     timeoutMs: config.oauth.httpTimeoutMs,
+    ...(deps.store ? { store: deps.store } : {}),
   }));
   app.use(discoveryRouter({
     resources: resourceIdentifiers(config.publicBaseUrl),

@@ -132,6 +132,13 @@ const EnvSchema = z.object({
   OTLP_ENDPOINT: httpUrl.default('http://127.0.0.1:4318'),
   TELEMETRY_EXPORT_INTERVAL_MS: intIn(1_000, 3_600_000).default(60_000),
   TRACE_SAMPLE_RATIO: z.coerce.number({ error: 'must be a number between 0 and 1' }).min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1').default(0.1),
+  // Shared state and per-user limits (issue 14).
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL (rediss:// for TLS; user:password@ for AUTH)' }).optional(),
+  REDIS_PASSWORD: z.string().min(1, 'must not be empty').optional(),
+  REDIS_COMMAND_TIMEOUT_MS: intIn(50, 30_000).default(1_000),
+  RATE_LIMIT_REQUESTS_PER_SECOND: intIn(1, 1_000_000).default(50),
+  RATE_LIMIT_CONCURRENT_UPSTREAM: intIn(1, 100_000).default(10),
+  MCP_MAX_BATCH: intIn(1, 1_000).default(20),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -246,6 +253,15 @@ export interface Config {
     /** Head sampling for traces without a sampled parent; a client's sampled `traceparent` is honoured. */
     traceSampleRatio: number;
   };
+  /** Shared state (store/): in memory unless REDIS_URL is set. */
+  store: {
+    redisUrl: string | undefined;
+    /** AUTH password kept out of the URL, so the stack can inject it from Secrets Manager. */
+    redisPassword: string | undefined;
+    commandTimeoutMs: number;
+  };
+  /** Per-user limits, keyed by the token's `sub`; counted across tasks when Redis is configured. */
+  limits: { requestsPerSecond: number; concurrentUpstream: number; maxBatch: number };
 }
 
 function firstIssue(error: z.ZodError): ConfigError {
@@ -402,6 +418,12 @@ export function loadConfig(env: Env = process.env): Config {
       otlpEndpoint: stripSlash(e.OTLP_ENDPOINT),
       exportIntervalMs: e.TELEMETRY_EXPORT_INTERVAL_MS,
       traceSampleRatio: e.TRACE_SAMPLE_RATIO,
+    },
+    store: { redisUrl: e.REDIS_URL, redisPassword: e.REDIS_PASSWORD, commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS },
+    limits: {
+      requestsPerSecond: e.RATE_LIMIT_REQUESTS_PER_SECOND,
+      concurrentUpstream: e.RATE_LIMIT_CONCURRENT_UPSTREAM,
+      maxBatch: e.MCP_MAX_BATCH,
     },
   };
   return Object.freeze(config);

@@ -26,6 +26,10 @@ import { createToolServices } from './tools/services.js';
 import type { ToolRegistry } from './tools/types.js';
 import { createNeonPanelClient } from './neonpanel/client.js';
 import type { NeonPanelClient } from './neonpanel/types.js';
+import { createStore } from './store/createStore.js';
+import { createUserLimits } from './store/limits.js';
+import type { SharedStore } from './store/types.js';
+import { limitedRegistry } from './tools/limitedRegistry.js';
 import { restToolsHandler } from './http/restTools.js';
 import { publicDocsRouter } from './http/publicDocs.js';
 import type { Telemetry } from './telemetry/telemetry.js';
@@ -38,6 +42,8 @@ export interface StartOptions {
   neonpanel?: NeonPanelClient;
   /** Telemetry built by the caller (tests: in-memory exporters); default: from `config.telemetry`. */
   telemetry?: Telemetry;
+  /** The shared state; from the config (REDIS_URL, else in memory) when not given. */
+  store?: SharedStore;
 }
 
 export interface RunningServer {
@@ -47,6 +53,8 @@ export interface RunningServer {
   httpServer: http.Server;
   /** The loopback-only Prometheus scrape URL, when TELEMETRY=prometheus. */
   metricsUrl?: string;
+  /** The shared state this server uses. */
+  store: SharedStore;
   /** Stops accepting, lets in-flight work finish within the drain deadline, then closes. */
   shutdown(reason?: string): Promise<void>;
 }
@@ -97,8 +105,22 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   }), 'auth policy');
   const neonpanel = options.neonpanel ?? createNeonPanelClient(config, logger, telemetry.enabled ? { observer: telemetry.upstream } : {});
   const challenge = challengeContext(config, advertised, telemetry);
-  const services = createToolServices({ neonpanelBaseUrl: config.neonpanelApiBase, companyCacheTtlMs: config.upstream.companyCacheTtlMs });
-  const mcp = createMcpEndpoints({ config, logger, registry, neonpanel, services, challenge, telemetry });
+  const store = options.store ?? createStore(config, (err) => {
+    telemetry.recordStoreError('connection');
+    logger.warn({ err: { message: err.message } }, 'shared store error');
+  });
+  const limits = createUserLimits(store, {
+    requestsPerSecond: config.limits.requestsPerSecond,
+    concurrentUpstream: config.limits.concurrentUpstream,
+    onRefusal: (limit) => {
+      telemetry.recordLimitRefusal(limit);
+      logger.info({ limit }, 'request refused: over a per-user limit');
+    },
+    onStoreError: (err) => telemetry.recordStoreError(err.operation),
+  });
+  const limited = limitedRegistry(registry, limits);
+  const services = createToolServices({ neonpanelBaseUrl: config.neonpanelApiBase, companyCacheTtlMs: config.upstream.companyCacheTtlMs, idempotency: store.idempotency });
+  const mcp = createMcpEndpoints({ config, logger, registry: limited, neonpanel, services, challenge, telemetry, store, limits });
   const app = createApp({
     config,
     logger,
@@ -106,9 +128,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     authorizationServerMetadata,
     advertisedScopes: advertised,
     telemetry,
+    ...(store.kind === 'redis' ? { store } : {}),
     endpoints: {
       ...mcp.endpoints,
-      toolsCall: restToolsHandler({ registry, neonpanel, services, challenge }),
+      toolsCall: restToolsHandler({ registry: limited, neonpanel, services, challenge, limits }),
       publicRoutes: publicDocsRouter({
         registry,
         publicBaseUrl: config.publicBaseUrl,
@@ -174,11 +197,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       stopPurging();
       await neonpanel.close?.();
       await configured.close();
+      if (!options.store) await store.close();
       logger.info({ outcome }, 'stopped');
     })();
     return shuttingDown;
   }
 
   if (configured.metricsUrl) logger.info({ metricsUrl: configured.metricsUrl }, 'metrics on loopback');
-  return { url, httpServer, shutdown, mcp: mcp.runtime, ...(configured.metricsUrl ? { metricsUrl: configured.metricsUrl } : {}) };
+  return { url, httpServer, shutdown, mcp: mcp.runtime, store, ...(configured.metricsUrl ? { metricsUrl: configured.metricsUrl } : {}) };
 }

@@ -228,6 +228,30 @@ describe('toolset selection (MCP_TOOLSETS, MCP_READ_ONLY)', () => {
   });
 });
 
+describe('shared store and per-user limits (REDIS_URL, RATE_LIMIT_*, MCP_MAX_BATCH)', () => {
+  test('defaults: in memory, 50 requests per second, 10 NeonPanel calls at once, batches of 20', () => {
+    const config = loadConfig({});
+    expect(config.store).toEqual({ redisUrl: undefined, redisPassword: undefined, commandTimeoutMs: 1000 });
+    expect(config.limits).toEqual({ requestsPerSecond: 50, concurrentUpstream: 10, maxBatch: 20 });
+  });
+
+  test('takes redis:// and rediss:// (TLS) URLs with AUTH, and the password apart', () => {
+    expect(loadConfig({ REDIS_URL: 'rediss://gw:secret@cache.example:6379' }).store.redisUrl).toBe('rediss://gw:secret@cache.example:6379');
+    expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379', REDIS_PASSWORD: 'p' }).store.redisPassword).toBe('p');
+  });
+
+  test.each([
+    [{ REDIS_URL: 'http://cache:6379' }, 'REDIS_URL'],
+    [{ REDIS_URL: 'not a url' }, 'REDIS_URL'],
+    [{ RATE_LIMIT_REQUESTS_PER_SECOND: '0' }, 'RATE_LIMIT_REQUESTS_PER_SECOND'],
+    [{ RATE_LIMIT_CONCURRENT_UPSTREAM: 'many' }, 'RATE_LIMIT_CONCURRENT_UPSTREAM'],
+    [{ MCP_MAX_BATCH: '0' }, 'MCP_MAX_BATCH'],
+    [{ REDIS_COMMAND_TIMEOUT_MS: '5' }, 'REDIS_COMMAND_TIMEOUT_MS'],
+  ])('refuses %j naming %s', (env, variable) => {
+    expect(configError(env).variable).toBe(variable);
+  });
+});
+
 describe('main.js with a bad production environment', () => {
   const mainJs = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 

@@ -147,6 +147,8 @@ export async function startRealServer(options: StartOptions = {}): Promise<RealS
       // Nothing the matrix calls reaches NeonPanel; if something did, it stays on loopback.
       NEONPANEL_API_BASE: `${issuer}/neonpanel`,
       LOG_LEVEL: 'warn',
+      RATE_LIMIT_REQUESTS_PER_SECOND: '1000000',
+      RATE_LIMIT_CONCURRENT_UPSTREAM: '100000',
       SHUTDOWN_DRAIN_MS: '2000',
       ...options.env,
     },

@@ -32,6 +32,8 @@ export interface GatewayServiceProps {
   environment: Record<string, string>;
   /** Variable name → complete ARN of a Secrets Manager secret. */
   secretArns: Record<string, string>;
+  /** More secrets by variable name, for secrets this stack creates (the shared store's password). @default none */
+  secrets?: Record<string, ecs.Secret>;
   cpu: number;
   memoryMiB: number;
   cpuArchitecture: ecs.CpuArchitecture;
@@ -66,6 +68,8 @@ export class GatewayService extends Construct {
   readonly container: ecs.ContainerDefinition;
   readonly service: ecs.FargateService;
   readonly logGroup: logs.LogGroup;
+  /** The tasks' security group, for what they may reach (the shared store). */
+  readonly taskSecurityGroup: ec2.SecurityGroup;
 
   constructor(scope: Construct, id: string, props: GatewayServiceProps) {
     super(scope, id);
@@ -93,7 +97,7 @@ export class GatewayService extends Construct {
     // The root filesystem is read-only; /tmp is the one writable place, on task storage.
     this.taskDefinition.addVolume({ name: 'tmp' });
 
-    const secrets: Record<string, ecs.Secret> = {};
+    const secrets: Record<string, ecs.Secret> = { ...props.secrets };
     for (const [name, arn] of Object.entries(props.secretArns)) {
       secrets[name] = ecs.Secret.fromSecretsManager(secretsmanager.Secret.fromSecretCompleteArn(this, `Secret${name}`, arn));
     }
@@ -132,10 +136,10 @@ export class GatewayService extends Construct {
     this.container.addMountPoints({ containerPath: '/tmp', sourceVolume: 'tmp', readOnly: false });
     Validations.of(this.taskDefinition).acknowledge({
       id: 'AwsSolutions-ECS2',
-      reason: 'The environment holds only non-secret configuration (URLs, ports, timeouts); the one secret, OAUTH_CLIENT_SECRET, comes from Secrets Manager through ECS secrets.',
+      reason: 'The environment holds only non-secret configuration (URLs, ports, timeouts); the secrets (OAUTH_CLIENT_SECRET, REDIS_PASSWORD) come from Secrets Manager through ECS secrets; REDIS_URL carries only the cache user name.',
     });
 
-    const taskSecurityGroup = new ec2.SecurityGroup(this, 'TaskSecurityGroup', {
+    const taskSecurityGroup = this.taskSecurityGroup = new ec2.SecurityGroup(this, 'TaskSecurityGroup', {
       vpc: props.vpc,
       description: 'MCP gateway tasks: HTTP from the load balancer only; HTTPS out',
       allowAllOutbound: false,

@@ -108,8 +108,9 @@ export interface OursOptions {
   upstreamUrl?: string;
   /** Expected open streams, so the process may hold that many sockets. */
   fileLimit?: number;
-  /** Extra environment (the telemetry scenario's TELEMETRY settings), and a label for the server's name. */
+  /** More environment (TELEMETRY settings, REDIS_URL for the store scenario). */
   env?: Record<string, string>;
+  /** Added to the row label: `ours (<mode>, <label>)`. */
   label?: string;
 }
 
@@ -130,6 +131,9 @@ export async function startOurs(options: LaunchOptions, ours: OursOptions): Prom
     OAUTH_AUTHORIZATION_ENDPOINT: options.issuer.authorizationEndpoint,
     OAUTH_TOKEN_ENDPOINT: options.issuer.tokenEndpoint,
     LOG_LEVEL: 'warn',
+    // The load generator is one user at thousands of requests a second: measure the server, not the per-user limit.
+    RATE_LIMIT_REQUESTS_PER_SECOND: '1000000',
+    RATE_LIMIT_CONCURRENT_UPSTREAM: '100000',
     MCP_SESSION_MODE: ours.mode,
     MCP_MAX_SESSIONS: '100000',
     MCP_MAX_SESSIONS_PER_SUBJECT: '100000',

@@ -3,6 +3,7 @@
  * that turns body-parser failures into 400/413/415 and anything else into a bare 500.
  * Nothing here ever writes a stack trace or an HTML page.
  */
+import { sendThrottle, throttleOf } from '../mcp/limitErrors.js';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../logger.js';
 
@@ -44,6 +45,14 @@ export function clientErrorOf(error: unknown): { status: number; code: string; m
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
+    // The shared store (Redis) is unreachable: 503 with Retry-After, never a 500.
+    const throttle = throttleOf(error);
+    if (throttle) {
+      logger.warn({ operation: (error as { operation?: string }).operation, path: req.path }, 'request refused: shared store unavailable');
+      if (res.headersSent) res.end();
+      else sendThrottle(res, throttle);
+      return;
+    }
     const client = clientErrorOf(error);
     if (!client) logger.error({ err: error, method: req.method, path: req.path }, 'unhandled error');
     if (res.headersSent) {

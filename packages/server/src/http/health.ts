@@ -2,6 +2,7 @@
  * `GET /health` and `GET /healthz`: public, constant-time, no upstream call. `?deep=1`
  * also checks that the issuer's metadata has been discovered (when the JWKS comes from
  * discovery) and that the JWKS can be fetched, cached briefly so probes cannot hammer it.
+ * With a shared store (Redis), `?deep=1` also pings it (uncached).
  * A failing deep check says why, in words (never an upstream URL or body).
  */
 import { Router } from 'express';
@@ -17,6 +18,8 @@ export interface HealthOptions {
   timeoutMs: number;
   fetch?: typeof fetch;
   now?: () => number;
+  /** The shared store (Redis) when one is configured: checked on every deep probe, uncached. */
+  store?: { health(): Promise<'ok' | 'unreachable'> };
 }
 
 const DEEP_CACHE_MS = 10_000;
@@ -25,6 +28,7 @@ type JwksCheck = 'ok' | 'unreachable' | 'not-configured' | 'unknown';
 interface DeepChecks {
   jwks: JwksCheck;
   discovery?: string;
+  store?: 'ok' | 'unreachable';
 }
 
 export function healthRouter(options: HealthOptions): Router {
@@ -75,8 +79,9 @@ export function healthRouter(options: HealthOptions): Router {
       res.type('application/json').send(shallow);
       return;
     }
-    deepChecks().then((checks) => {
-      const ok = checks.jwks === 'ok' || checks.jwks === 'not-configured';
+    Promise.all([deepChecks(), options.store?.health()]).then(([cached, store]) => {
+      const checks: DeepChecks = store === undefined ? cached : { ...cached, store };
+      const ok = (checks.jwks === 'ok' || checks.jwks === 'not-configured') && store !== 'unreachable';
       res.status(ok ? 200 : 503).json({ ...body, status: ok ? 'ok' : 'degraded', checks });
     }, next);
   });

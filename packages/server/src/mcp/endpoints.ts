@@ -13,7 +13,10 @@ import type { ToolServices } from '../tools/services.js';
 import { Dispatcher } from './dispatcher.js';
 import { createMcpServer } from './server.js';
 import { createModernServer, ProcessWideModernTransport } from './modernServer.js';
-import { InMemorySessionStore, type SessionStore } from './sessions.js';
+import type { SessionStore } from './sessions.js';
+import { createMemoryStore } from '../store/memory.js';
+import { createUserLimits, type UserLimits } from '../store/limits.js';
+import type { SharedStore } from '../store/types.js';
 import { StreamRegistry } from './sse.js';
 import { streamableHandler } from './streamable.js';
 import { legacySseHandlers } from './legacySse.js';
@@ -32,6 +35,10 @@ export interface McpEndpointsDeps {
   sessions?: SessionStore;
   /** Off by default: then the dispatchers get no scope and nothing is observed. */
   telemetry?: Telemetry;
+  /** The shared state (sessions, relay); in memory when not given. */
+  store?: SharedStore;
+  /** Per-user limits; built on `store` when not given. */
+  limits?: UserLimits;
 }
 
 export interface McpEndpoints {
@@ -42,10 +49,15 @@ export interface McpEndpoints {
 
 export function createMcpEndpoints(deps: McpEndpointsDeps): McpEndpoints {
   const { config, logger } = deps;
-  const sessions = deps.sessions ?? new InMemorySessionStore({
+  const store = deps.store ?? createMemoryStore();
+  const sessions = deps.sessions ?? store.sessions({
     maxSessions: config.mcp.maxSessions,
     maxSessionsPerSubject: config.mcp.maxSessionsPerSubject,
     idleTimeoutMs: config.mcp.sessionIdleTimeoutMs,
+  });
+  const limits = deps.limits ?? createUserLimits(store, {
+    requestsPerSecond: config.limits.requestsPerSecond,
+    concurrentUpstream: config.limits.concurrentUpstream,
   });
   const streams = new StreamRegistry();
   const telemetry = deps.telemetry?.enabled ? deps.telemetry : undefined;
@@ -71,6 +83,8 @@ export function createMcpEndpoints(deps: McpEndpointsDeps): McpEndpoints {
     sessions,
     streams,
     challenge: deps.challenge,
+    limits,
+    relay: store.relay,
     accepting: true,
   };
 

@@ -8,6 +8,7 @@ import type { JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
 import { SessionLimitError } from './sessions.js';
 import { SseStream, writeSseHeaders } from './sse.js';
 import { SessionStreamSink } from './sinks.js';
+import { admit } from './admission.js';
 import { SESSION_ERROR, sendJsonRpcError } from './jsonrpc.js';
 import {
   bodyReader,
@@ -37,12 +38,23 @@ export function legacySseHandlers(rt: McpRuntime): { stream: RequestHandler; mes
       if (error instanceof SessionLimitError) return sendSessionLimit(res, error);
       throw error;
     }
+    const sessionId = session.id;
+    // Answers to POST /messages that reach another task come back through the relay (pub/sub).
+    let unlisten: () => void;
+    try {
+      unlisten = await rt.relay.listen(sessionId, (message) => rt.streams.sendToSession(sessionId, message));
+    } catch (error) {
+      void rt.sessions.delete(sessionId).catch(() => {});
+      throw error;
+    }
     writeSseHeaders(res);
     const stream = new SseStream(res, session.id, true);
     rt.streams.add(stream);
-    const sessionId = session.id;
     // The stream is the session: when it ends, so does the session.
-    stream.onClose(() => void rt.sessions.delete(sessionId));
+    stream.onClose(() => {
+      unlisten();
+      rt.sessions.delete(sessionId).catch((err: unknown) => rt.logger.warn({ err }, 'session record not deleted; it will expire'));
+    });
     stream.event('endpoint', `${MESSAGES_PATH}?sessionId=${encodeURIComponent(sessionId)}`);
   }
 
@@ -54,7 +66,9 @@ export function legacySseHandlers(rt: McpRuntime): { stream: RequestHandler; mes
     }
     const { auth, principal } = principalFrom(req);
     const session = await rt.sessions.getOwned(sessionId, principal);
-    if (!session || !rt.streams.hasStream(sessionId, (s) => s.standalone && !s.closed)) {
+    // The stream may be held by this task or by another one (then its answers go through the relay).
+    const here = rt.streams.hasStream(sessionId, (s) => s.standalone && !s.closed);
+    if (!session || (!here && !(await rt.relay.hasListener(sessionId)))) {
       sendJsonRpcError(res, 404, SESSION_ERROR, 'Session not found. Open a new stream with GET /sse.');
       return;
     }
@@ -66,9 +80,19 @@ export function legacySseHandlers(rt: McpRuntime): { stream: RequestHandler; mes
       sendInsufficientScope(res, scope, rt.challenge);
       return;
     }
+    const admitted = await admit(rt.limits, res, principal.subject, messages.length, {
+      isBatch: Array.isArray(req.body),
+      revision: session.protocolVersion,
+      maxBatch: rt.config.limits.maxBatch,
+    });
+    if (!admitted) return;
     const meta = { session, requestId: requestIdOf(req) };
     const extra = { authInfo: auth, requestInfo: { headers: { ...req.headers, 'mcp-session-id': sessionId } } };
-    const sink = new SessionStreamSink((message) => rt.streams.sendToSession(sessionId, message));
+    const sink = new SessionStreamSink(here
+      ? (message) => rt.streams.sendToSession(sessionId, message)
+      : (message) => {
+          rt.relay.publish(sessionId, message).catch((err: unknown) => rt.logger.warn({ err }, 'answer not relayed to the task holding the stream'));
+        });
     for (const m of messages) {
       if (m.kind === 'request') rt.dispatcher.request(m.message as JSONRPCRequest, sink, meta, extra);
       else if (m.kind === 'notification') rt.dispatcher.notify(m.message, session, extra);

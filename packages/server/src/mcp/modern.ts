@@ -9,6 +9,8 @@ import type { InboundModernRoute } from '@modelcontextprotocol/server';
 import type { JSONRPCMessage, JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
 import { SseStream, writeSseHeaders } from './sse.js';
 import type { ResponseSink } from './dispatcher.js';
+import { admit } from './admission.js';
+import { throttleInAnswers } from './limitErrors.js';
 import { sendJson } from './jsonrpc.js';
 import { modernErrorStatus, type Refusal } from './eras.js';
 import {
@@ -58,6 +60,8 @@ export async function modernPost(rt: McpRuntime, req: Request, res: Response, ro
     return;
   }
 
+  if (!(await admit(rt.limits, res, principalFrom(req).principal.subject, 1, { isBatch: false, revision: undefined, maxBatch: 1 }))) return;
+
   const streamAllowed = acceptsEventStream(req) && asksForNotifications(request);
   let beforeHandler = true;
   let finished = false;
@@ -89,6 +93,11 @@ export async function modernPost(rt: McpRuntime, req: Request, res: Response, ro
       if (upstreamUnauthorized([message]) !== undefined) return sendUpstreamUnauthorized(res, rt.challenge);
       const refused = scopeRefusal([message]);
       if (refused !== undefined) return sendInsufficientScope(res, refused, rt.challenge);
+      const throttled = throttleInAnswers([message]);
+      if (throttled) {
+        res.setHeader('Retry-After', String(throttled.retryAfterSeconds));
+        return sendJson(res, throttled.status, message);
+      }
       sendJson(res, modernErrorStatus(error.code, beforeHandler), message);
     },
   };

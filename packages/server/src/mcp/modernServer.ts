@@ -31,6 +31,7 @@ import { InsufficientScopeError, UnknownToolError, UpstreamUnauthorizedError } f
 import type { NeonPanelClient } from '../neonpanel/types.js';
 import type { ToolServices } from '../tools/services.js';
 import { VERSION } from '../version.js';
+import { throttleData, throttleOf } from './limitErrors.js';
 import type { Dispatcher } from './dispatcher.js';
 import { MODERN_PROTOCOL_VERSIONS } from './eras.js';
 import { INSUFFICIENT_SCOPE, SERVER_INSTRUCTIONS, UPSTREAM_UNAUTHORIZED } from './server.js';
@@ -115,6 +116,8 @@ export function createModernServer(deps: ModernServerDeps): Server {
       return (await registry.call(request.params.name, request.params.arguments ?? {}, context)) as unknown as CallToolResult;
     } catch (error) {
       if (error instanceof UnknownToolError) throw new ProtocolError(ProtocolErrorCode.InvalidParams, error.message);
+      const throttle = throttleOf(error);
+      if (throttle) throw new ProtocolError(throttle.code, throttle.message, throttleData(throttle));
       if (error instanceof InsufficientScopeError) {
         throw new ProtocolError(INSUFFICIENT_SCOPE, error.message, { scope: error.requiredScopes.join(' ') });
       }

@@ -12,6 +12,8 @@ import { principalOf, type Principal } from '../auth/types.js';
 import { InsufficientScopeError, InvalidTokenError } from '../auth/errors.js';
 import { sendAuthError, type ChallengeContext } from '../auth/middleware.js';
 import type { ToolRegistry } from '../tools/types.js';
+import type { UserLimits } from '../store/limits.js';
+import type { SessionRelay } from '../store/types.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { SessionStore } from './sessions.js';
 import { SessionLimitError } from './sessions.js';
@@ -30,6 +32,10 @@ export interface McpRuntime {
   sessions: SessionStore;
   streams: StreamRegistry;
   challenge: ChallengeContext;
+  /** Per-user limits (requests per second; NeonPanel calls in flight), store-backed. */
+  limits: UserLimits;
+  /** Delivers answers to the task that holds a session's stream. */
+  relay: SessionRelay;
   /** False once shutdown began: no new sessions or streams. */
   accepting: boolean;
 }

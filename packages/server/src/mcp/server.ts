@@ -1,6 +1,7 @@
 /**
  * The MCP server, built once per process from the tool registry.
  */
+import { throttleData, throttleOf } from './limitErrors.js';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
   CallToolRequestSchema,
@@ -97,6 +98,8 @@ export function createMcpServer(deps: McpServerDeps): Server {
       return await registry.call(request.params.name, request.params.arguments ?? {}, context);
     } catch (error) {
       if (error instanceof UnknownToolError) throw new McpError(ErrorCode.InvalidParams, error.message);
+      const throttle = throttleOf(error);
+      if (throttle) throw new McpError(throttle.code, throttle.message, throttleData(throttle));
       if (error instanceof InsufficientScopeError) {
         throw new McpError(INSUFFICIENT_SCOPE, error.message, { scope: error.requiredScopes.join(' ') });
       }

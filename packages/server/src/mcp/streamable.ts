@@ -12,6 +12,8 @@ import { SessionLimitError } from './sessions.js';
 import { SseStream, writeSseHeaders } from './sse.js';
 import { JsonCollector, PostStreamSink } from './sinks.js';
 import { INVALID_REQUEST, SESSION_ERROR, sendJson, sendJsonRpcError } from './jsonrpc.js';
+import { admit } from './admission.js';
+import { throttleInAnswers } from './limitErrors.js';
 import { decideEra } from './eras.js';
 import { modernPost, sendRefusal } from './modern.js';
 import {
@@ -109,6 +111,10 @@ export function streamableHandler(rt: McpRuntime): RequestHandler {
       }
     }
 
+    const isBatch = Array.isArray(req.body);
+    const revision = session?.protocolVersion ?? (req.headers['mcp-protocol-version'] as string | undefined);
+    if (!(await admit(rt.limits, res, principal.subject, messages.length, { isBatch, revision, maxBatch: rt.config.limits.maxBatch }))) return;
+
     const requestId = requestIdOf(req);
     const meta = { session, requestId };
     const extra = {
@@ -151,9 +157,11 @@ export function streamableHandler(rt: McpRuntime): RequestHandler {
         if (res.headersSent || res.destroyed) return;
         if (isInitialize && session) afterInitialize(session, responses[0]);
         if (upstreamUnauthorized(responses) !== undefined) return sendUpstreamUnauthorized(res, rt.challenge);
+        const throttled = throttleInAnswers(responses);
+        if (throttled) res.setHeader('Retry-After', String(throttled.retryAfterSeconds));
         const refused = scopeRefusal(responses);
         if (refused !== undefined) return sendInsufficientScope(res, refused, rt.challenge);
-        sendJson(res, 200, batch ? responses : responses[0]);
+        sendJson(res, throttled?.status ?? 200, batch ? responses : responses[0]);
       },
       session ? (message) => rt.streams.sendToSession(session.id, message) : undefined,
     );

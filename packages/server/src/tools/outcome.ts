@@ -7,6 +7,7 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { NeonPanelError } from '../neonpanel/errors.js';
 import { InsufficientScopeError, ToolInputError, UnknownToolError } from './errors.js';
+import { RateLimitedError } from '../store/limits.js';
 
 export const TOOL_OUTCOMES = [
   'ok',
@@ -50,6 +51,7 @@ export function outcomeOfError(error: unknown, cancelled: boolean): ToolOutcome 
         return 'upstream_network';
     }
   }
+  if (error instanceof RateLimitedError) return 'refused_by_limit';
   if (error instanceof InsufficientScopeError) return 'insufficient_scope';
   if (error instanceof UnknownToolError) return 'unknown_tool';
   if (cancelled && !(error instanceof ToolInputError)) return 'cancelled';

@@ -4,6 +4,8 @@
  * (MCP tools/list, the REST façade, /mcp/capabilities, the OpenAPI document) reads the same
  * published form, so they all follow the selection.
  */
+import { RateLimitedError } from '../store/limits.js';
+import { StoreUnavailableError } from '../store/types.js';
 import { z } from 'zod';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { PublishedTool, ToolContext, ToolDefinition, ToolRegistry } from './types.js';
@@ -132,6 +134,8 @@ export function createRegistry(definitions: readonly ToolDefinition[], options: 
       outcome(outcomeOfError(error, context.signal.aborted));
       if (error instanceof ToolInputError) return errorResult(error.message);
       if (error instanceof InsufficientScopeError) throw error;
+      // Over a user's limit or the shared store down: the transport answers 429/503 with Retry-After.
+      if (error instanceof RateLimitedError || error instanceof StoreUnavailableError) throw error;
       if (error instanceof NeonPanelError) {
         if (error.kind === 'unauthorized') throw new UpstreamUnauthorizedError();
         return errorResult(error.toolMessage);

@@ -4,6 +4,8 @@
  */
 import { LRUCache } from 'lru-cache';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { IdempotencyStore } from '../store/types.js';
+import { createMemoryStore } from '../store/memory.js';
 
 export interface CompanySummary {
   uuid: string;
@@ -18,8 +20,12 @@ export interface ToolServices {
   neonpanelBaseUrl: string;
   /** Each user's full company list, cached per token subject (not per raw token) with a TTL. */
   companyCache: LRUCache<string, CompanySummary[]>;
-  /** Results of write calls by (subject, idempotency key): a retried import returns the first result. */
-  idempotency: LRUCache<string, { fingerprint: string; result: Promise<CallToolResult> }>;
+  /** Write calls by (subject, idempotency key), in the shared store: a retry that reaches another task returns the first result. */
+  idempotency: IdempotencyStore;
+  /** How long an idempotency record is kept (24 h). */
+  idempotencyTtlMs: number;
+  /** Calls running in this process by key, so a duplicate here shares the first call's promise. */
+  writesInFlight: Map<string, { fingerprint: string; result: Promise<CallToolResult> }>;
 }
 
 export interface ToolServicesOptions {
@@ -27,12 +33,16 @@ export interface ToolServicesOptions {
   companyCacheTtlMs: number;
   /** How long an idempotency key is remembered (default 24 h). */
   idempotencyTtlMs?: number;
+  /** The shared store's idempotency records; in memory when not given. */
+  idempotency?: IdempotencyStore;
 }
 
 export function createToolServices(options: ToolServicesOptions): ToolServices {
   return {
     neonpanelBaseUrl: options.neonpanelBaseUrl,
     companyCache: new LRUCache<string, CompanySummary[]>({ max: 10_000, ttl: Math.max(options.companyCacheTtlMs, 1), ttlAutopurge: false }),
-    idempotency: new LRUCache<string, { fingerprint: string; result: Promise<CallToolResult> }>({ max: 50_000, ttl: options.idempotencyTtlMs ?? 86_400_000 }),
+    idempotency: options.idempotency ?? createMemoryStore().idempotency,
+    idempotencyTtlMs: options.idempotencyTtlMs ?? 86_400_000,
+    writesInFlight: new Map(),
   };
 }

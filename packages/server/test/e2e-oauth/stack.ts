@@ -98,6 +98,8 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
       ...(neonpanel ? { OAUTH_PROFILE: 'neonpanel' } : { OAUTH_JWKS_URI: as.jwksUri }),
       UPSTREAM_AUTH: 'forward',
       LOG_LEVEL: 'silent',
+      RATE_LIMIT_REQUESTS_PER_SECOND: '1000000',
+      RATE_LIMIT_CONCURRENT_UPSTREAM: '100000',
       SHUTDOWN_DRAIN_MS: '1000',
       ...options.env,
     });

@@ -31,6 +31,9 @@ export async function startTestServer(issuer: TestIssuer, env: Env = {}, options
     OAUTH_JWKS_URI: issuer.jwksUri,
     LOG_LEVEL: 'silent',
     SHUTDOWN_DRAIN_MS: '2000',
+    // Functional tests fire requests faster than any person; the limits have their own tests.
+    RATE_LIMIT_REQUESTS_PER_SECOND: '1000000',
+    RATE_LIMIT_CONCURRENT_UPSTREAM: '100000',
     ...env,
   });
   const server = await startServer(config, { logger: createLogger('silent'), ...options });

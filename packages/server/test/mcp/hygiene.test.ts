@@ -99,14 +99,13 @@ describe('edge checks (stateful)', () => {
     expect(put.headers.get('allow')).toBe('GET, POST, DELETE');
   });
 
-  it('answers 202 to notifications only, and batches with an array', async () => {
+  it('answers 202 to notifications only, and refuses a batch in a 2025-06-18 session (batching was removed then)', async () => {
     const note = await post(server.base, { jsonrpc: '2.0', method: 'notifications/initialized' }, { token, sessionId });
     expect(note.status).toBe(202);
     expect(await note.text()).toBe('');
     const batch = await post(server.base, [callTool(10, 'test_echo', { text: 'a' }), callTool(11, 'test_echo', { text: 'b' })], { token, sessionId });
-    expect(batch.status).toBe(200);
-    const answers = ((await batch.json()) as any) as Array<{ id: number; result: { structuredContent: { text: string } } }>;
-    expect(answers.map((a) => [a.id, a.result.structuredContent.text]).sort()).toEqual([[10, 'a'], [11, 'b']]);
+    expect(batch.status).toBe(400);
+    expect(((await batch.json()) as any).error.message).toMatch(/batches are not part of MCP 2025-06-18/);
   });
 
   it('streams the answer as SSE when the client accepts only text/event-stream', async () => {

@@ -1,0 +1,54 @@
+/**
+ * Bounded fan-out: what one HTTP request may ask for before anything runs. A JSON-RPC batch
+ * is refused from protocol 2025-06-18 on (batching was removed then) and capped for older
+ * revisions; every message then counts against the user's requests-per-second limit.
+ */
+import type { Response } from 'express';
+import type { UserLimits } from '../store/limits.js';
+import { INVALID_REQUEST, sendJsonRpcError } from './jsonrpc.js';
+import { sendThrottle, throttleOf } from './limitErrors.js';
+
+/** The first revision without JSON-RPC batching (2025-06-18 basic/transports changelog). */
+export const FIRST_REVISION_WITHOUT_BATCHES = '2025-06-18';
+/** A request without MCP-Protocol-Version is taken to be 2025-03-26 (the spec's rule for servers). */
+export const ASSUMED_REVISION = '2025-03-26';
+
+/** Why a batch of `size` messages under `revision` is refused, or undefined when it may run. */
+export function batchRefusal(revision: string | undefined, size: number, maxBatch: number): string | undefined {
+  const version = revision ?? ASSUMED_REVISION;
+  // Revisions are ISO dates, so they compare as strings.
+  if (version >= FIRST_REVISION_WITHOUT_BATCHES) {
+    return `Invalid Request: JSON-RPC batches are not part of MCP ${version.slice(0, 40)} (removed in ${FIRST_REVISION_WITHOUT_BATCHES}). Send one message per HTTP request.`;
+  }
+  if (size > maxBatch) return `Invalid Request: a batch may hold at most ${maxBatch} messages; this one has ${size}. Split it.`;
+  return undefined;
+}
+
+/**
+ * Checks the batch rules and counts `messages` against the user's per-second limit.
+ * Answers the client itself (400, 429 or 503 with Retry-After) and returns false when refused.
+ */
+export async function admit(
+  limits: UserLimits,
+  res: Response,
+  subject: string,
+  messages: number,
+  batch: { isBatch: boolean; revision: string | undefined; maxBatch: number },
+): Promise<boolean> {
+  if (batch.isBatch) {
+    const refusal = batchRefusal(batch.revision, messages, batch.maxBatch);
+    if (refusal !== undefined) {
+      sendJsonRpcError(res, 400, INVALID_REQUEST, refusal);
+      return false;
+    }
+  }
+  try {
+    await limits.admit(subject, messages);
+    return true;
+  } catch (error) {
+    const throttle = throttleOf(error);
+    if (!throttle) throw error;
+    sendThrottle(res, throttle);
+    return false;
+  }
+}
