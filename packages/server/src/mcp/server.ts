@@ -32,7 +32,8 @@ export const INSUFFICIENT_SCOPE = -32003;
 const LEVELS: readonly LogLevel[] = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'];
 
 export const SERVER_INSTRUCTIONS =
-  'Tools for a NeonPanel account: companies, inventory, warehouses, COGS, landed cost, revenue, analytics, reports and imports. ' +
+  'Tools for a NeonPanel account: companies, inventory, warehouses, COGS, landed cost, revenue, analytics, reports, imports, ' +
+  'and (where this deployment publishes them) accounting documents, payments, products and forecasting settings. ' +
   'Most tools need a company: pass its UUID or its name. Start with neonpanel_whoami if a call reports missing permissions.';
 
 export interface McpServerDeps {
