@@ -1,23 +1,12 @@
 /** Debian's `redis-server` on a free loopback port, no persistence: the shared store of the `store` scenario. */
 import { spawn } from 'node:child_process';
-import net from 'node:net';
-import { freePort } from './ports.js';
+import { canConnect, freePort } from './ports.js';
 
 export interface RedisHandle {
   url: string;
   stop(): Promise<void>;
 }
 
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ port, host: '127.0.0.1' });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 export async function startRedisServer(): Promise<RedisHandle> {
   const port = await freePort();
