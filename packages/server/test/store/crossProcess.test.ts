@@ -9,12 +9,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestIssuer, type TestIssuer } from '../helpers/keys.js';
 import { claimsFor } from '../helpers/server.js';
-import { startRedis, type TestRedis } from '../helpers/redis.js';
+import { freePort, startRedis, type TestRedis } from '../helpers/redis.js';
 import { callTool, headersFor, initializeBody, openSession, post } from '../mcp/rpc.js';
 import { jwksTokenVerifier, startSandbox, type Sandbox } from '../../src/dev/sandbox/index.js';
 import { DEMO_COMPANIES, DEMO_USERS } from '../../src/dev/demoUsers.js';
@@ -33,16 +32,6 @@ interface Task {
   output(): string;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * Starts `node dist/main.js` the way the Dockerfile does, with a clean environment. Written
