@@ -23,6 +23,7 @@ import {
   upstreamUnauthorized,
   type McpRuntime,
 } from './runtime.js';
+import { traceContextOf } from '../telemetry/httpRequests.js';
 
 const LOG_LEVEL_KEY = 'io.modelcontextprotocol/logLevel';
 
@@ -102,7 +103,7 @@ export async function modernPost(rt: McpRuntime, req: Request, res: Response, ro
     },
   };
 
-  const id = rt.modernDispatcher.request(request, sink, { session: undefined, requestId: requestIdOf(req) }, { authInfo: auth });
+  const id = rt.modernDispatcher.request(request, sink, { session: undefined, requestId: requestIdOf(req), trace: traceContextOf(req) }, { authInfo: auth });
   // The SDK answers its pre-handler checks synchronously inside `request`; handlers run later.
   beforeHandler = false;
   if (!finished) {
