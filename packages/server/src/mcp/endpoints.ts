@@ -4,6 +4,8 @@
  * while in-flight calls finish.
  */
 import type { RequestHandler } from 'express';
+import type { Handler } from '../nodeHttp.js';
+import type { McpRequest } from './runtime.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { ChallengeContext } from '../auth/middleware.js';
@@ -42,7 +44,7 @@ export interface McpEndpointsDeps {
 }
 
 export interface McpEndpoints {
-  endpoints: { streamable: RequestHandler; sse: RequestHandler; messages: RequestHandler; guard: RequestHandler; legacyDeprecation: RequestHandler };
+  endpoints: { streamable: Handler<McpRequest>; sse: RequestHandler; messages: RequestHandler; guard: Handler; legacyDeprecation: Handler };
   runtime: McpRuntime;
   close(): Promise<void>;
 }
