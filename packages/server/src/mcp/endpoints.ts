@@ -15,7 +15,7 @@ import type { ToolServices } from '../tools/services.js';
 import { Dispatcher } from './dispatcher.js';
 import { createMcpServer } from './server.js';
 import { createModernServer, ProcessWideModernTransport } from './modernServer.js';
-import type { SessionStore } from './sessions.js';
+import type { SessionStore } from '../store/sessions.js';
 import { createMemoryStore } from '../store/memory.js';
 import { createUserLimits, type UserLimits } from '../store/limits.js';
 import type { SharedStore } from '../store/types.js';
