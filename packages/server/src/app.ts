@@ -1,30 +1,34 @@
 /**
- * Express wiring only: which middleware runs, in which order, on which path.
- * Every decision lives in the module it names.
+ * HTTP wiring only: which handler runs, in which order, on which path. Every decision lives
+ * in the module it names. `/mcp` runs on node:http directly (http/mcpRoute.ts explains why);
+ * Express serves everything else, and the two share one list of handlers.
  */
-import express, { type Express, type RequestHandler } from 'express';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import express, { type RequestHandler } from 'express';
 import type { Config } from './config.js';
 import { resourceIdentifiers } from './config.js';
 import type { Logger } from './logger.js';
+import type { Handler } from './nodeHttp.js';
 import type { TokenVerifier } from './auth/types.js';
 import type { MetadataSource } from './auth/authorizationServerMetadata.js';
 import { metadataUrlFor } from './auth/protectedResourceMetadata.js';
 import { requireBearer, type ChallengeContext } from './auth/middleware.js';
 import { stepUpScopes } from './auth/policy.js';
 import { securityHeaders } from './http/securityHeaders.js';
-import { accessLog } from './http/accessLog.js';
+import { accessLog, clientAddressOf } from './http/accessLog.js';
 import { corsMiddleware } from './http/cors.js';
 import { healthRouter } from './http/health.js';
 import { discoveryRouter } from './http/discovery.js';
 import { errorHandler, notFound } from './http/errors.js';
+import { handlerChain, isMcpPath } from './http/mcpRoute.js';
 import { disabledTelemetry, type Telemetry } from './telemetry/telemetry.js';
 import { requestTelemetry } from './telemetry/httpRequests.js';
 import { MODERN_PROTOCOL_VERSIONS } from './mcp/eras.js';
+import type { McpRequest } from './mcp/runtime.js';
 
-/** The protected HTTP surface; each handler runs after the bearer check. */
 export interface ProtectedEndpoints {
   /** Streamable HTTP: POST, GET and DELETE on `/mcp`. */
-  streamable: RequestHandler;
+  streamable: Handler<McpRequest>;
   /** Legacy HTTP+SSE stream: GET `/sse` and `/sse/`. */
   sse: RequestHandler;
   /** Legacy HTTP+SSE messages: POST `/messages?sessionId=…`. */
@@ -32,9 +36,9 @@ export interface ProtectedEndpoints {
   /** REST façade: POST `/mcp/tools/call`. */
   toolsCall: RequestHandler;
   /** Runs first on the deprecated HTTP+SSE paths, so every answer there says so. */
-  legacyDeprecation?: RequestHandler;
+  legacyDeprecation?: Handler;
   /** Checks run before authentication (Origin and Host validation). */
-  guard?: RequestHandler;
+  guard?: Handler;
   /** Public documents generated from the tool registry. */
   publicRoutes?: express.Router;
 }
@@ -65,7 +69,7 @@ export function challengeContext(config: Config, scopes: () => readonly string[]
   };
 }
 
-export function createApp(deps: AppDeps): Express {
+export function createApp(deps: AppDeps): RequestListener {
   const { config, logger, endpoints } = deps;
   const app = express();
   app.disable('x-powered-by');
@@ -74,12 +78,15 @@ export function createApp(deps: AppDeps): Express {
   app.set('query parser', 'simple');
 
   const telemetry = deps.telemetry ?? disabledTelemetry;
-  if (telemetry.enabled) app.use(requestTelemetry(telemetry, MODERN_PROTOCOL_VERSIONS));
-  app.use(accessLog(logger));
-  app.use(securityHeaders({ hsts: config.publicBaseUrl.startsWith('https://') }));
-  app.use(corsMiddleware());
+  // What every answer gets, in order, on both paths.
+  const common: Handler[] = [
+    ...(telemetry.enabled ? [requestTelemetry(telemetry, MODERN_PROTOCOL_VERSIONS)] : []),
+    accessLog(logger, clientAddressOf(config.trustProxy)),
+    securityHeaders({ hsts: config.publicBaseUrl.startsWith('https://') }),
+    corsMiddleware(),
+  ];
+  app.use(...common);
 
-  // The MCP endpoints come first: they carry almost all traffic, and express tries layers in order.
   const challenge = challengeContext(config, deps.advertisedScopes, telemetry);
   const auth = requireBearer({
     verifier: deps.verifier,
@@ -91,12 +98,15 @@ export function createApp(deps: AppDeps): Express {
     ...(challenge.onRefusal ? { onRefusal: challenge.onRefusal } : {}),
     onUnexpectedError: (err) => logger.error({ err }, 'token verification failed unexpectedly'),
   });
-  const guard: RequestHandler = endpoints.guard ?? ((_req, _res, next) => next());
+  const pass: Handler = (_req, _res, next) => next();
+  const guard = endpoints.guard ?? pass;
   const json = express.json({ limit: config.bodyLimit, type: ['application/json', 'application/*+json'] });
+  // `/mcp`'s own handlers: the fast path and Express's route run this one list.
+  const mcp: Handler[] = [guard, auth, endpoints.streamable];
 
   app.post('/mcp/tools/call', guard, auth, json, endpoints.toolsCall);
-  app.all('/mcp', guard, auth, endpoints.streamable);
-  const deprecated: RequestHandler = endpoints.legacyDeprecation ?? ((_req, _res, next) => next());
+  app.all('/mcp', ...mcp);
+  const deprecated = endpoints.legacyDeprecation ?? pass;
   app.get(['/sse', '/sse/'], deprecated, guard, auth, endpoints.sse);
   app.post('/messages', deprecated, guard, auth, endpoints.messages);
 
@@ -117,7 +127,13 @@ export function createApp(deps: AppDeps): Express {
   }));
   if (endpoints.publicRoutes) app.use(endpoints.publicRoutes);
 
+  const onError = errorHandler(logger);
   app.use(notFound);
-  app.use(errorHandler(logger));
-  return app;
+  app.use(onError);
+
+  const mcpFastPath = handlerChain([...common, ...mcp], notFound, onError);
+  return (req: IncomingMessage, res: ServerResponse) => {
+    if (isMcpPath(req.url)) mcpFastPath(req, res);
+    else app(req, res);
+  };
 }

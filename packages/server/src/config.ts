@@ -5,6 +5,7 @@
  * `Config` (or a slice of it), which keeps tests free of global state.
  */
 import { z } from 'zod';
+import proxyaddr from 'proxy-addr';
 
 export const DEFAULT_SCOPES = [
   'read:inventory',
@@ -106,7 +107,7 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
     error: 'must be one of fatal, error, warn, info, debug, trace, silent',
   }).default('info'),
-  TRUST_PROXY: z.string().default('false'),
+  TRUST_PROXY: z.string().default('false').refine(trustProxyReadable, 'must be true, false, a hop count, or a comma list of addresses, CIDR ranges and loopback/linklocal/uniquelocal'),
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'must look like 512kb or 1mb').default('1mb'),
   SHUTDOWN_DRAIN_MS: intIn(0, 600_000).default(25_000),
   ALB_IDLE_TIMEOUT_SECONDS: intIn(1, 4_000).default(3_600),
@@ -268,6 +269,17 @@ function firstIssue(error: z.ZodError): ConfigError {
   const issue = error.issues[0]!;
   const variable = String(issue.path[0] ?? 'environment');
   return new ConfigError(variable, issue.message);
+}
+
+/** What Express and proxy-addr accept: caught here, so a typo stops start-up with one line naming the variable. */
+function trustProxyReadable(raw: string): boolean {
+  if (/^(?:true|false|\d+)?$/.test(raw)) return true;
+  try {
+    proxyaddr.compile(raw.split(',').map((entry) => entry.trim()));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function parseTrustProxy(raw: string): boolean | number | string {

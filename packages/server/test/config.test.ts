@@ -144,11 +144,18 @@ describe('loadConfig', () => {
     ['PUBLIC_BASE_URL', 'ftp://mcp.example.com'],
     ['OAUTH_ISSUER', 'auth.example.com'],
     ['NODE_ENV', 'staging'],
+    ['TRUST_PROXY', 'yes'],
+    ['TRUST_PROXY', '10.0.0.0/33'],
+    ['TRUST_PROXY', 'loopback, not-an-address'],
   ])('%s=%j is refused with a ConfigError naming it', (variable, value) => {
     const error = configError({ [variable]: value });
     expect(error.variable).toBe(variable);
     expect(error.message.startsWith(`Invalid configuration: ${variable} `)).toBe(true);
     expect(error.message).not.toContain('\n');
+  });
+
+  test.each(['true', 'false', '', '2', 'loopback', '10.0.0.0/8, 127.0.0.1', 'uniquelocal,linklocal'])('TRUST_PROXY=%j is taken', (raw) => {
+    expect(() => loadConfig({ TRUST_PROXY: raw })).not.toThrow();
   });
 
   test('OAUTH_ALGORITHMS with HS256 says why', () => {

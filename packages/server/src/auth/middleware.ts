@@ -1,11 +1,13 @@
 /**
- * Express middleware for RFC 6750 bearer authentication: parse → verify → `req.auth`.
+ * Middleware for RFC 6750 bearer authentication: parse → verify → `req.auth`. Plain node:http
+ * (src/nodeHttp.ts), so it runs on the `/mcp` fast path and under Express alike.
  *
  * Our own rather than the SDK's `requireBearerAuth`, which answers a request with no
  * credentials with `error="invalid_token"` (RFC 6750 §3.1 says no error code), splits the
  * header on one space, omits `realm`, and has no 503 path for a verifier outage.
  */
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sendJson, type Handler } from '../nodeHttp.js';
 import type { AuthInfo, TokenVerifier } from './types.js';
 import { authorizationValues, parseBearer } from './bearerHeader.js';
 import { buildChallenge } from './challenge.js';
@@ -21,6 +23,9 @@ declare global {
   }
 }
 
+/** A request once `requireBearer` has run: `auth` is always set past it. */
+export type AuthenticatedRequest = IncomingMessage & { auth?: AuthInfo };
+
 export interface ChallengeContext {
   resourceMetadataUrl: string;
   /** Scopes named in a 401 challenge: what a client should ask for to use this resource. */
@@ -35,30 +40,30 @@ export interface ChallengeContext {
 }
 
 /** Writes the response for an auth failure: status, challenge and a JSON body. */
-export function sendAuthError(res: Response, error: AuthError, context: ChallengeContext): void {
+export function sendAuthError(res: ServerResponse, error: AuthError, context: ChallengeContext): void {
   context.onRefusal?.(error.reason);
+  const headers: Record<string, string> = { 'Cache-Control': 'no-store' };
   if (error instanceof VerifierUnavailableError) {
-    res.setHeader('Retry-After', String(error.retryAfterSeconds));
+    headers['Retry-After'] = String(error.retryAfterSeconds);
   } else if (error instanceof InsufficientScopeError) {
-    res.setHeader('WWW-Authenticate', buildChallenge({
+    headers['WWW-Authenticate'] = buildChallenge({
       resourceMetadataUrl: context.resourceMetadataUrl,
       scope: context.insufficientScope?.(error.requiredScopes) ?? error.requiredScopes.join(' '),
       error: 'insufficient_scope',
       errorDescription: error.message,
-    }));
+    });
   } else {
-    res.setHeader('WWW-Authenticate', buildChallenge({
+    headers['WWW-Authenticate'] = buildChallenge({
       resourceMetadataUrl: context.resourceMetadataUrl,
       scope: context.scopes.join(' '),
       ...(error instanceof MissingCredentialsError ? {} : { error: 'invalid_token', errorDescription: error.message }),
-    }));
+    });
   }
-  res.setHeader('Cache-Control', 'no-store');
-  res.status(error.status).json({ error: error.code, error_description: error.message });
+  sendJson(res, error.status, { error: error.code, error_description: error.message }, headers);
 }
 
 /** Verifies the request's bearer token, or returns the `AuthError` that refuses it. */
-export async function authenticate(req: Request, verifier: TokenVerifier): Promise<AuthInfo> {
+export async function authenticate(req: IncomingMessage, verifier: TokenVerifier): Promise<AuthInfo> {
   const parsed = parseBearer(authorizationValues(req.rawHeaders));
   if (parsed.kind === 'absent') throw new MissingCredentialsError();
   if (parsed.kind === 'malformed') throw new InvalidTokenError(parsed.reason, 'malformed');
@@ -71,9 +76,9 @@ export interface RequireBearerOptions extends ChallengeContext {
   onUnexpectedError?: (error: unknown) => void;
 }
 
-export function requireBearer(options: RequireBearerOptions): RequestHandler {
+export function requireBearer(options: RequireBearerOptions): Handler<AuthenticatedRequest> {
   const { verifier } = options;
-  return (req: Request, res: Response, next: NextFunction) => {
+  return (req, res, next) => {
     authenticate(req, verifier).then(
       (auth) => {
         req.auth = auth;

@@ -3,10 +3,26 @@
  * carry a legacy session id), status, duration. Failures log at info so refused
  * credentials are visible; successes at debug, off the hot path in production.
  */
-import type { RequestHandler } from 'express';
+import type { IncomingMessage } from 'node:http';
+import proxyaddr from 'proxy-addr';
 import type { Logger } from '../logger.js';
+import { pathOf, type Handler } from '../nodeHttp.js';
 
-export function accessLog(logger: Logger): RequestHandler {
+/**
+ * The client's address under the `TRUST_PROXY` setting, as Express's `req.ip` computes it
+ * (same package, same reading of true / hop count / address list), so the log says the same
+ * on the `/mcp` fast path and on Express's routes.
+ */
+export function clientAddressOf(trustProxy: boolean | number | string): (req: IncomingMessage) => string {
+  const trust = typeof trustProxy === 'boolean'
+    ? () => trustProxy
+    : typeof trustProxy === 'number'
+      ? (_address: string, hop: number) => hop < trustProxy
+      : proxyaddr.compile(trustProxy.split(',').map((entry) => entry.trim()));
+  return (req) => proxyaddr(req, trust);
+}
+
+export function accessLog(logger: Logger, clientAddress: (req: IncomingMessage) => string): Handler {
   return (req, res, next) => {
     const started = process.hrtime.bigint();
     res.once('finish', () => {
@@ -15,10 +31,10 @@ export function accessLog(logger: Logger): RequestHandler {
       if (!logger.isLevelEnabled(level)) return;
       logger[level]({
         method: req.method,
-        path: req.path,
+        path: pathOf(req),
         status,
         ms: Number(process.hrtime.bigint() - started) / 1e6,
-        ip: req.ip,
+        ip: clientAddress(req),
         requestId: typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'].slice(0, 128) : undefined,
       }, 'request');
     });

@@ -1,5 +1,5 @@
 import cors from 'cors';
-import type { RequestHandler } from 'express';
+import type { Handler } from '../nodeHttp.js';
 
 /**
  * CORS as the original deployment had it: any origin may call (browser-based MCP clients
@@ -21,7 +21,7 @@ export const CORS_ALLOWED_HEADERS = [
 export const CORS_EXPOSED_HEADERS = ['WWW-Authenticate', 'Mcp-Session-Id'];
 export const CORS_METHODS = ['GET', 'POST', 'OPTIONS', 'DELETE'];
 
-export function corsMiddleware(): RequestHandler {
+export function corsMiddleware(): Handler {
   const preflight = cors({
     origin: '*',
     methods: CORS_METHODS,

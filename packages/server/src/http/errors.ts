@@ -3,13 +3,17 @@
  * that turns body-parser failures into 400/413/415 and anything else into a bare 500.
  * Nothing here ever writes a stack trace or an HTML page.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendThrottle, throttleOf } from '../mcp/limitErrors.js';
-import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../logger.js';
+import { pathOf, sendJson, type Handler } from '../nodeHttp.js';
 
-export const notFound: RequestHandler = (req, res) => {
-  res.status(404).json({ error: 'not_found', error_description: `No route for ${req.method} ${req.path}.` });
+export const notFound: Handler = (req, res) => {
+  sendJson(res, 404, { error: 'not_found', error_description: `No route for ${req.method} ${pathOf(req).slice(0, 200)}.` });
 };
+
+/** What the pipeline does with an error a handler passed on: Express's error-middleware shape, node's objects. */
+export type ErrorHandler = (error: unknown, req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
 
 interface HttpishError {
   type?: string;
@@ -43,26 +47,26 @@ export function clientErrorOf(error: unknown): { status: number; code: string; m
   }
 }
 
-export function errorHandler(logger: Logger): ErrorRequestHandler {
+export function errorHandler(logger: Logger): ErrorHandler {
   return (error, req, res, _next) => {
     // The shared store (Redis) is unreachable: 503 with Retry-After, never a 500.
     const throttle = throttleOf(error);
     if (throttle) {
-      logger.warn({ operation: (error as { operation?: string }).operation, path: req.path }, 'request refused: shared store unavailable');
+      logger.warn({ operation: (error as { operation?: string }).operation, path: pathOf(req) }, 'request refused: shared store unavailable');
       if (res.headersSent) res.end();
       else sendThrottle(res, throttle);
       return;
     }
     const client = clientErrorOf(error);
-    if (!client) logger.error({ err: error, method: req.method, path: req.path }, 'unhandled error');
+    if (!client) logger.error({ err: error, method: req.method, path: pathOf(req) }, 'unhandled error');
     if (res.headersSent) {
       res.end();
       return;
     }
     if (client) {
-      res.status(client.status).json({ error: client.code, error_description: client.message });
+      sendJson(res, client.status, { error: client.code, error_description: client.message });
     } else {
-      res.status(500).json({ error: 'internal_error', error_description: 'Something went wrong on our side.' });
+      sendJson(res, 500, { error: 'internal_error', error_description: 'Something went wrong on our side.' });
     }
   };
 }

@@ -1,11 +1,11 @@
-import type { RequestHandler } from 'express';
+import type { Handler } from '../nodeHttp.js';
 
 /**
  * A fixed set of response headers for a JSON API. Written here rather than with helmet:
  * helmet's defaults aim at HTML pages (CSP, COEP, origin-agent-cluster) and this is five
  * constant headers.
  */
-export function securityHeaders(options: { hsts: boolean }): RequestHandler {
+export function securityHeaders(options: { hsts: boolean }): Handler {
   const headers: Array<[string, string]> = [
     ['X-Content-Type-Options', 'nosniff'],
     ['X-Frame-Options', 'DENY'],

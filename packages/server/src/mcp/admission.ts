@@ -3,7 +3,7 @@
  * is refused from protocol 2025-06-18 on (batching was removed then) and capped for older
  * revisions; every message then counts against the user's requests-per-second limit.
  */
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import type { UserLimits } from '../store/limits.js';
 import { INVALID_REQUEST, sendJsonRpcError } from './jsonrpc.js';
 import { sendThrottle, throttleOf } from './limitErrors.js';
@@ -30,7 +30,7 @@ export function batchRefusal(revision: string | undefined, size: number, maxBatc
  */
 export async function admit(
   limits: UserLimits,
-  res: Response,
+  res: ServerResponse,
   subject: string,
   messages: number,
   batch: { isBatch: boolean; revision: string | undefined; maxBatch: number },

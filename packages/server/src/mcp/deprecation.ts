@@ -5,7 +5,7 @@
  * `Deprecation` (RFC 9745: the date it became deprecated), a `Link` to the successor, and,
  * once a removal date is decided (`LEGACY_SSE_SUNSET`), `Sunset` (RFC 8594).
  */
-import type { RequestHandler } from 'express';
+import type { Handler } from '../nodeHttp.js';
 
 /** 2026-07-28, the revision that reclassified HTTP+SSE as Deprecated. */
 export const LEGACY_SSE_DEPRECATED_AT = new Date(Date.UTC(2026, 6, 28));
@@ -20,7 +20,7 @@ export function legacySseDeprecationHeaders(sunset: Date | undefined): Record<st
   };
 }
 
-export function legacySseDeprecation(sunset: Date | undefined): RequestHandler {
+export function legacySseDeprecation(sunset: Date | undefined): Handler {
   const headers = Object.entries(legacySseDeprecationHeaders(sunset));
   return (_req, res, next) => {
     for (const [name, value] of headers) res.setHeader(name, value);

@@ -15,7 +15,7 @@ import type {
   MessageExtraInfo,
   RequestId,
 } from '@modelcontextprotocol/sdk/types.js';
-import type { SessionRecord } from './sessions.js';
+import type { SessionRecord } from '../store/sessions.js';
 import type { TraceParent } from '../neonpanel/types.js';
 
 /** Where the answers to one HTTP request's JSON-RPC requests go. */

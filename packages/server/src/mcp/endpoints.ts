@@ -4,6 +4,8 @@
  * while in-flight calls finish.
  */
 import type { RequestHandler } from 'express';
+import type { Handler } from '../nodeHttp.js';
+import type { McpRequest } from './runtime.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { ChallengeContext } from '../auth/middleware.js';
@@ -13,7 +15,7 @@ import type { ToolServices } from '../tools/services.js';
 import { Dispatcher, type TraceResolver } from './dispatcher.js';
 import { createMcpServer } from './server.js';
 import { createModernServer, ProcessWideModernTransport } from './modernServer.js';
-import type { SessionStore } from './sessions.js';
+import type { SessionStore } from '../store/sessions.js';
 import { createMemoryStore } from '../store/memory.js';
 import { createUserLimits, type UserLimits } from '../store/limits.js';
 import type { SharedStore } from '../store/types.js';
@@ -42,7 +44,7 @@ export interface McpEndpointsDeps {
 }
 
 export interface McpEndpoints {
-  endpoints: { streamable: RequestHandler; sse: RequestHandler; messages: RequestHandler; guard: RequestHandler; legacyDeprecation: RequestHandler };
+  endpoints: { streamable: Handler<McpRequest>; sse: RequestHandler; messages: RequestHandler; guard: Handler; legacyDeprecation: Handler };
   runtime: McpRuntime;
   close(): Promise<void>;
 }

@@ -3,7 +3,7 @@
  * not be able to drive the server, and a loopback-bound server only answers its own names.
  * Requests without an Origin (server-to-server clients such as ChatGPT and Claude) pass.
  */
-import type { RequestHandler } from 'express';
+import { sendJson, type Handler } from '../nodeHttp.js';
 
 /** `https://a.b` matches exactly; `http://localhost:*` matches that host on any port. */
 export function originMatcher(allowed: readonly string[]): (origin: string) => boolean {
@@ -23,17 +23,17 @@ export function originMatcher(allowed: readonly string[]): (origin: string) => b
   };
 }
 
-export function requestGuard(options: { allowedOrigins: readonly string[]; allowedHosts: readonly string[] }): RequestHandler {
+export function requestGuard(options: { allowedOrigins: readonly string[]; allowedHosts: readonly string[] }): Handler {
   const originAllowed = originMatcher(options.allowedOrigins);
   const hosts = new Set(options.allowedHosts.map((h) => h.toLowerCase()));
   return (req, res, next) => {
     const origin = req.headers.origin;
     if (origin !== undefined && !originAllowed(origin)) {
-      res.status(403).json({ error: 'forbidden_origin', error_description: `Origin ${origin.slice(0, 200)} is not allowed.` });
+      sendJson(res, 403, { error: 'forbidden_origin', error_description: `Origin ${origin.slice(0, 200)} is not allowed.` });
       return;
     }
     if (hosts.size > 0 && !hosts.has((req.headers.host ?? '').toLowerCase())) {
-      res.status(403).json({ error: 'forbidden_host', error_description: 'Host header is not allowed.' });
+      sendJson(res, 403, { error: 'forbidden_host', error_description: 'Host header is not allowed.' });
       return;
     }
     next();

@@ -3,7 +3,7 @@
  * reaches the SDK (which validates params fully), and error answers.
  */
 import type { ServerResponse } from 'node:http';
-import type { Response } from 'express';
+import { sendJson } from '../nodeHttp.js';
 import type { JSONRPCMessage, JSONRPCNotification, JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
 
 export const PARSE_ERROR = -32700;
@@ -11,20 +11,10 @@ export const INVALID_REQUEST = -32600;
 /** Server-defined: the session does not exist, is another user's, or is over a limit. */
 export const SESSION_ERROR = -32000;
 
-/**
- * Writes a JSON answer with `end()` directly. express's `res.json()` re-derives the content
- * type, charset and freshness on every call; on the tools/call hot path that was a fifth of
- * the server's CPU per request.
- */
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
-  res.end(text);
-}
+export { sendJson };
 
-export function sendJsonRpcError(res: Response, status: number, code: number, message: string, headers: Record<string, string> = {}): void {
-  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
-  res.status(status).json({ jsonrpc: '2.0', error: { code, message }, id: null });
+export function sendJsonRpcError(res: ServerResponse, status: number, code: number, message: string, headers?: Readonly<Record<string, string>>): void {
+  sendJson(res, status, { jsonrpc: '2.0', error: { code, message }, id: null }, headers);
 }
 
 export type Classified =

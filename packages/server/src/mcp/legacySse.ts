@@ -5,7 +5,7 @@
  */
 import type { Request, RequestHandler, Response } from 'express';
 import type { JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
-import { SessionLimitError } from './sessions.js';
+import { SessionLimitError } from '../store/sessions.js';
 import { SseStream, writeSseHeaders } from './sse.js';
 import { SessionStreamSink } from './sinks.js';
 import { admit } from './admission.js';

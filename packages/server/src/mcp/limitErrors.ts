@@ -4,6 +4,7 @@
  * `Retry-After`, and a message a model can read.
  */
 import type { ServerResponse } from 'node:http';
+import { sendJson } from '../nodeHttp.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { RateLimitedError } from '../store/limits.js';
 import { StoreUnavailableError } from '../store/types.js';
@@ -43,11 +44,5 @@ export function throttleInAnswers(responses: readonly JSONRPCMessage[]): { statu
 }
 
 export function sendThrottle(res: ServerResponse, t: Throttle, id: unknown = null): void {
-  const text = JSON.stringify({ jsonrpc: '2.0', id, error: { code: t.code, message: t.message, data: throttleData(t) } });
-  res.writeHead(t.status, {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(text),
-    'Retry-After': String(t.retryAfterSeconds),
-  });
-  res.end(text);
+  sendJson(res, t.status, { jsonrpc: '2.0', id, error: { code: t.code, message: t.message, data: throttleData(t) } }, { 'Retry-After': String(t.retryAfterSeconds) });
 }

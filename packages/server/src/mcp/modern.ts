@@ -4,7 +4,7 @@
  * or a log level in `_meta`) and accepts SSE, and one arrives before the result: then the
  * answer becomes that request's own SSE stream. Closing it cancels the request.
  */
-import type { Request, Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import type { InboundModernRoute } from '@modelcontextprotocol/server';
 import type { JSONRPCMessage, JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
 import { SseStream, writeSseHeaders } from './sse.js';
@@ -21,13 +21,14 @@ import {
   sendInsufficientScope,
   sendUpstreamUnauthorized,
   upstreamUnauthorized,
+  type McpRequest,
   type McpRuntime,
 } from './runtime.js';
 import { traceContextOf } from '../telemetry/httpRequests.js';
 
 const LOG_LEVEL_KEY = 'io.modelcontextprotocol/logLevel';
 
-export function sendRefusal(res: Response, refusal: Refusal, body: unknown): void {
+export function sendRefusal(res: ServerResponse, refusal: Refusal, body: unknown): void {
   const id = (body as { id?: unknown } | null)?.id;
   sendJson(res, refusal.status, {
     jsonrpc: '2.0',
@@ -42,15 +43,15 @@ export function asksForNotifications(request: JSONRPCRequest): boolean {
   return meta !== undefined && (meta['progressToken'] !== undefined || meta[LOG_LEVEL_KEY] !== undefined);
 }
 
-function acceptsEventStream(req: Request): boolean {
+function acceptsEventStream(req: McpRequest): boolean {
   const accept = req.headers.accept;
   return accept !== undefined && (accept.includes('text/event-stream') || accept.includes('*/*'));
 }
 
-export async function modernPost(rt: McpRuntime, req: Request, res: Response, route: InboundModernRoute): Promise<void> {
+export async function modernPost(rt: McpRuntime, req: McpRequest, res: ServerResponse, route: InboundModernRoute): Promise<void> {
   // This revision defines no client notifications over HTTP (cancellation is closing the stream).
   if (route.messageKind === 'notification') {
-    res.status(202).end();
+    res.writeHead(202).end();
     return;
   }
   const request = route.message as unknown as JSONRPCRequest;

@@ -2,7 +2,8 @@
  * What the MCP transports share: the one Server's dispatcher, the session store, the open
  * streams, the registry, and the helpers every transport uses on a POSTed message.
  */
-import express, { type Request, type Response } from 'express';
+import type { ServerResponse } from 'node:http';
+import express from 'express';
 import { randomUUID } from 'node:crypto';
 import type { JSONRPCMessage, JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Config } from '../config.js';
@@ -10,13 +11,13 @@ import type { Logger } from '../logger.js';
 import type { AuthInfo } from '../auth/types.js';
 import { principalOf, type Principal } from '../auth/types.js';
 import { InsufficientScopeError, InvalidTokenError } from '../auth/errors.js';
-import { sendAuthError, type ChallengeContext } from '../auth/middleware.js';
+import { sendAuthError, type AuthenticatedRequest, type ChallengeContext } from '../auth/middleware.js';
 import type { ToolRegistry } from '../tools/types.js';
 import type { UserLimits } from '../store/limits.js';
 import type { SessionRelay } from '../store/types.js';
 import type { Dispatcher } from './dispatcher.js';
-import type { SessionStore } from './sessions.js';
-import { SessionLimitError } from './sessions.js';
+import type { SessionStore } from '../store/sessions.js';
+import { SessionLimitError } from '../store/sessions.js';
 import type { StreamRegistry } from './sse.js';
 import { classifyBody, INVALID_REQUEST, PARSE_ERROR, SESSION_ERROR, sendJsonRpcError, type Classified } from './jsonrpc.js';
 import { INSUFFICIENT_SCOPE, UPSTREAM_UNAUTHORIZED } from './server.js';
@@ -40,28 +41,34 @@ export interface McpRuntime {
   accepting: boolean;
 }
 
+/** A request on `/mcp` or `/messages`: authenticated, and its body once `bodyReader` has read it. */
+export type McpRequest = AuthenticatedRequest & { body?: unknown };
+
 const REQUEST_ID = /^[\w\-.:]{1,128}$/;
 
 /** The caller's request id if it is a sane token (the ALB and clients send one), else a new one. */
-export function requestIdOf(req: Request): string {
+export function requestIdOf(req: McpRequest): string {
   const given = req.headers['x-request-id'];
   return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
 }
 
-export function principalFrom(req: Request): { auth: AuthInfo; principal: Principal } {
+export function principalFrom(req: McpRequest): { auth: AuthInfo; principal: Principal } {
   const auth = req.auth as AuthInfo; // set by requireBearer, which always runs first
   return { auth, principal: principalOf(auth) };
 }
 
-export function isJsonContentType(req: Request): boolean {
+export function isJsonContentType(req: McpRequest): boolean {
   const type = req.headers['content-type'];
   return typeof type === 'string' && /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type);
 }
 
-/** Reads and classifies a POSTed JSON-RPC body, answering the client itself when it is bad. */
+/**
+ * Reads and classifies a POSTed JSON-RPC body, answering the client itself when it is bad.
+ * Express's body-parser (`express.json`) used as a library: it runs on plain node requests.
+ */
 export function bodyReader(limit: string) {
   const parse = express.json({ limit, type: () => true, strict: false });
-  return (req: Request, res: Response): Promise<Classified[] | undefined> =>
+  return (req: McpRequest, res: ServerResponse): Promise<Classified[] | undefined> =>
     new Promise((resolve) => {
       if (!isJsonContentType(req)) {
         sendJsonRpcError(res, 415, INVALID_REQUEST, 'Content-Type must be application/json.');
@@ -97,12 +104,12 @@ export function missingScope(messages: readonly Classified[], registry: ToolRegi
   return undefined;
 }
 
-export function sendInsufficientScope(res: Response, scope: string, challenge: ChallengeContext): void {
+export function sendInsufficientScope(res: ServerResponse, scope: string, challenge: ChallengeContext): void {
   sendAuthError(res, new InsufficientScopeError([scope]), challenge);
 }
 
 /** Maps a session-limit failure to an HTTP answer the client can act on. */
-export function sendSessionLimit(res: Response, error: SessionLimitError): void {
+export function sendSessionLimit(res: ServerResponse, error: SessionLimitError): void {
   if (error.limit === 'per-subject') sendJsonRpcError(res, 429, SESSION_ERROR, error.message);
   else sendJsonRpcError(res, 503, SESSION_ERROR, error.message, { 'Retry-After': '30' });
 }
@@ -125,7 +132,7 @@ export function scopeRefusal(responses: readonly JSONRPCMessage[]): string | und
   return undefined;
 }
 
-export function sendUpstreamUnauthorized(res: Response, challenge: ChallengeContext): void {
+export function sendUpstreamUnauthorized(res: ServerResponse, challenge: ChallengeContext): void {
   sendAuthError(res, new InvalidTokenError('NeonPanel rejected the access token. Sign in again.', 'upstream_rejected'), challenge);
 }
 

@@ -19,7 +19,7 @@ import { InsufficientScopeError, UnknownToolError, UpstreamUnauthorizedError } f
 import type { NeonPanelClient } from '../neonpanel/types.js';
 import type { ToolServices } from '../tools/services.js';
 import type { Dispatcher } from './dispatcher.js';
-import type { SessionStore } from './sessions.js';
+import type { SessionStore } from '../store/sessions.js';
 import { VERSION } from '../version.js';
 import { listedTool, relinkResult } from '../tools/accountLinking.js';
 import { buildChallenge } from '../auth/challenge.js';
@@ -89,7 +89,7 @@ export function createMcpServer(deps: McpServerDeps): Server {
         });
       },
       log: async (level, data) => {
-        if (minLevel && LEVELS.indexOf(level) < LEVELS.indexOf(minLevel)) return;
+        if (minLevel && LEVELS.indexOf(level) < (LEVELS as readonly string[]).indexOf(minLevel)) return;
         await extra.sendNotification({
           method: 'notifications/message',
           params: { level: level as LoggingLevel, logger: 'neonpanel', data },

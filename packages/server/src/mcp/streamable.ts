@@ -4,11 +4,12 @@
  * here: POST carries messages and answers in JSON or SSE; GET opens the server-to-client
  * stream; DELETE ends the session.
  */
-import type { Request, RequestHandler, Response } from 'express';
+import type { ServerResponse } from 'node:http';
+import type { Handler } from '../nodeHttp.js';
 import { SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCMessage, type JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Principal } from '../auth/types.js';
-import type { SessionRecord } from './sessions.js';
-import { SessionLimitError } from './sessions.js';
+import type { SessionRecord } from '../store/sessions.js';
+import { SessionLimitError } from '../store/sessions.js';
 import { SseStream, writeSseHeaders } from './sse.js';
 import { JsonCollector, PostStreamSink } from './sinks.js';
 import { INVALID_REQUEST, SESSION_ERROR, sendJson, sendJsonRpcError } from './jsonrpc.js';
@@ -27,20 +28,21 @@ import {
   sendSessionLimit,
   sendUpstreamUnauthorized,
   upstreamUnauthorized,
+  type McpRequest,
   type McpRuntime,
 } from './runtime.js';
 import { traceContextOf } from '../telemetry/httpRequests.js';
 
 const SESSION_HEADER = 'mcp-session-id';
 
-function accepts(req: Request, type: string): boolean {
+function accepts(req: McpRequest, type: string): boolean {
   const accept = req.headers.accept;
   if (!accept) return type === 'application/json'; // a client that says nothing gets JSON
   return accept.includes(type) || accept.includes('*/*');
 }
 
 /** An unsupported `MCP-Protocol-Version` is a 400 (spec: "Protocol Version Header"). */
-function protocolVersionOk(req: Request, res: Response): boolean {
+function protocolVersionOk(req: McpRequest, res: ServerResponse): boolean {
   const version = req.headers['mcp-protocol-version'];
   if (version === undefined || SUPPORTED_PROTOCOL_VERSIONS.includes(version as string)) return true;
   sendJsonRpcError(res, 400, INVALID_REQUEST, `Unsupported MCP-Protocol-Version: ${String(version).slice(0, 40)}. Supported: ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')}.`);
@@ -48,7 +50,7 @@ function protocolVersionOk(req: Request, res: Response): boolean {
 }
 
 /** The caller's session from the header: 400 when missing, 404 when unknown or someone else's. */
-async function ownedSession(rt: McpRuntime, req: Request, res: Response, principal: Principal): Promise<SessionRecord | undefined> {
+async function ownedSession(rt: McpRuntime, req: McpRequest, res: ServerResponse, principal: Principal): Promise<SessionRecord | undefined> {
   const id = req.headers[SESSION_HEADER];
   if (typeof id !== 'string' || id === '') {
     sendJsonRpcError(res, 400, SESSION_ERROR, 'Bad Request: Mcp-Session-Id header is required.');
@@ -63,11 +65,11 @@ async function ownedSession(rt: McpRuntime, req: Request, res: Response, princip
   return session;
 }
 
-export function streamableHandler(rt: McpRuntime): RequestHandler {
+export function streamableHandler(rt: McpRuntime): Handler<McpRequest> {
   const readBody = bodyReader(rt.config.bodyLimit);
   const stateful = rt.config.mcp.sessionMode === 'stateful';
 
-  async function post(req: Request, res: Response): Promise<void> {
+  async function post(req: McpRequest, res: ServerResponse): Promise<void> {
     if (!accepts(req, 'application/json') && !accepts(req, 'text/event-stream')) {
       sendJsonRpcError(res, 406, INVALID_REQUEST, 'Not Acceptable: the client must accept application/json or text/event-stream.');
       return;
@@ -129,7 +131,7 @@ export function streamableHandler(rt: McpRuntime): RequestHandler {
       // Responses would answer server-to-client requests; this server sends none.
     }
     if (requests.length === 0) {
-      res.status(202).end();
+      res.writeHead(202).end();
       return;
     }
 
@@ -175,7 +177,7 @@ export function streamableHandler(rt: McpRuntime): RequestHandler {
     else void rt.sessions.delete(session.id); // a failed initialize leaves no session behind
   }
 
-  async function get(req: Request, res: Response): Promise<void> {
+  async function get(req: McpRequest, res: ServerResponse): Promise<void> {
     if (!stateful) {
       res.setHeader('Allow', 'POST');
       sendJsonRpcError(res, 405, INVALID_REQUEST, 'Method Not Allowed: this server is stateless; there is no server-to-client stream.');
@@ -202,7 +204,7 @@ export function streamableHandler(rt: McpRuntime): RequestHandler {
     rt.streams.add(stream);
   }
 
-  async function del(req: Request, res: Response): Promise<void> {
+  async function del(req: McpRequest, res: ServerResponse): Promise<void> {
     if (!stateful) {
       res.setHeader('Allow', 'POST');
       sendJsonRpcError(res, 405, INVALID_REQUEST, 'Method Not Allowed: this server is stateless; there is no session to end.');
@@ -214,7 +216,7 @@ export function streamableHandler(rt: McpRuntime): RequestHandler {
     if (!session) return;
     await rt.sessions.delete(session.id);
     rt.streams.closeSession(session.id);
-    res.status(200).end();
+    res.writeHead(200).end();
   }
 
   return (req, res, next) => {

@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import { LRUCache } from 'lru-cache';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { CallToolResult, JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { InMemorySessionStore, type SessionLimits } from '../mcp/sessions.js';
+import { InMemorySessionStore, type SessionLimits } from './sessions.js';
 import type { IdempotencyRecord, IdempotencyStore, SessionRelay, SharedStore } from './types.js';
 
 const IDEMPOTENCY_MAX_ENTRIES = 50_000;

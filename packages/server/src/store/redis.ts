@@ -15,8 +15,7 @@ import { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 import type { CallToolResult, JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import type { Principal } from '../auth/types.js';
-import { newSessionId, ownedBy, SessionLimitError, type SessionLimits, type SessionRecord, type SessionStore, type SessionTransport } from '../mcp/sessions.js';
+import { newSessionId, ownedBy, SessionLimitError, type SessionLimits, type SessionOwner, type SessionRecord, type SessionStore, type SessionTransport } from './sessions.js';
 import { StoreUnavailableError, type IdempotencyRecord, type IdempotencyStore, type SessionRelay, type SharedStore } from './types.js';
 
 export interface RedisStoreOptions {
@@ -102,7 +101,7 @@ class RedisSessionStore implements SessionStore {
     return `${this.prefix}subj:${sha(subject)}`;
   }
 
-  create(owner: Principal, transport: SessionTransport): Promise<SessionRecord> {
+  create(owner: SessionOwner, transport: SessionTransport): Promise<SessionRecord> {
     return guarded('sessions.create', async () => {
       const now = Date.now();
       const subjectKey = this.subjectKey(owner.subject);
@@ -122,7 +121,7 @@ class RedisSessionStore implements SessionStore {
     });
   }
 
-  getOwned(id: string, owner: Principal): Promise<SessionRecord | undefined> {
+  getOwned(id: string, owner: SessionOwner): Promise<SessionRecord | undefined> {
     return guarded('sessions.get', async () => {
       const h = await this.redis.hgetall(this.key(id));
       if (!h['subject'] || !h['clientId']) return undefined;

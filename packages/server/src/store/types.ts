@@ -9,7 +9,7 @@
  */
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { CallToolResult, JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import type { SessionLimits, SessionStore } from '../mcp/sessions.js';
+import type { SessionLimits, SessionStore } from './sessions.js';
 
 /** What a write's idempotency key is bound to. */
 export type IdempotencyRecord =

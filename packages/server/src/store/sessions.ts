@@ -1,13 +1,18 @@
 /**
- * MCP sessions: who owns each one, and the limits on how many there may be.
+ * MCP sessions as state: who owns each one, and the limits on how many there may be.
  *
- * The store keeps only serialisable state, behind an interface, so a shared store (Redis)
- * can replace the in-memory one and sessions then survive across instances. Live streams
- * are process-local and stay in `streams.ts`.
+ * Only serialisable state, behind an interface, so a shared store (Redis, `redis.ts`) can
+ * replace the in-memory one and sessions then survive across instances. Live streams are
+ * process-local and stay in `mcp/sse.ts`. A leaf of `store/`: the owner is any
+ * `{ subject, clientId }` (auth's Principal is one) and the log level is the MCP layer's word.
  */
 import { randomBytes } from 'node:crypto';
-import type { Principal } from '../auth/types.js';
-import type { LogLevel } from '../tools/types.js';
+
+/** Who a session belongs to: the token's subject and OAuth client (auth/types.ts `Principal` has this shape). */
+export interface SessionOwner {
+  readonly subject: string;
+  readonly clientId: string;
+}
 
 export type SessionTransport = 'streamable' | 'sse';
 
@@ -20,7 +25,8 @@ export interface SessionRecord {
   readonly createdAt: number;
   lastSeenAt: number;
   protocolVersion?: string;
-  logLevel?: LogLevel;
+  /** The `logging/setLevel` level the client chose; mcp/ owns the vocabulary. */
+  logLevel?: string;
 }
 
 export class SessionLimitError extends Error {
@@ -34,9 +40,9 @@ export class SessionLimitError extends Error {
 
 export interface SessionStore {
   /** Creates a session owned by `owner`, or throws `SessionLimitError`. */
-  create(owner: Principal, transport: SessionTransport): Promise<SessionRecord>;
+  create(owner: SessionOwner, transport: SessionTransport): Promise<SessionRecord>;
   /** The session, if it exists and belongs to `owner`; another user's session is "not found". */
-  getOwned(id: string, owner: Principal): Promise<SessionRecord | undefined>;
+  getOwned(id: string, owner: SessionOwner): Promise<SessionRecord | undefined>;
   /** Marks activity; keeps the session from idle eviction. */
   touch(id: string): void;
   update(id: string, patch: Partial<Pick<SessionRecord, 'protocolVersion' | 'logLevel'>>): Promise<void>;
@@ -56,7 +62,7 @@ export function newSessionId(): string {
   return randomBytes(32).toString('base64url');
 }
 
-export function ownedBy(record: SessionRecord, owner: Principal): boolean {
+export function ownedBy(record: SessionRecord, owner: SessionOwner): boolean {
   return record.subject === owner.subject && record.clientId === owner.clientId;
 }
 
@@ -70,7 +76,7 @@ export class InMemorySessionStore implements SessionStore {
     return this.sessions.size;
   }
 
-  async create(owner: Principal, transport: SessionTransport): Promise<SessionRecord> {
+  async create(owner: SessionOwner, transport: SessionTransport): Promise<SessionRecord> {
     const count = this.perSubject.get(owner.subject) ?? 0;
     if (count >= this.limits.maxSessionsPerSubject) throw new SessionLimitError('per-subject', this.limits.maxSessionsPerSubject);
     if (this.sessions.size >= this.limits.maxSessions) throw new SessionLimitError('total', this.limits.maxSessions);
@@ -88,7 +94,7 @@ export class InMemorySessionStore implements SessionStore {
     return record;
   }
 
-  async getOwned(id: string, owner: Principal): Promise<SessionRecord | undefined> {
+  async getOwned(id: string, owner: SessionOwner): Promise<SessionRecord | undefined> {
     const record = this.sessions.get(id);
     return record && ownedBy(record, owner) ? record : undefined;
   }
