@@ -13,9 +13,11 @@
  * context manager. OpenTelemetry's AsyncLocalStorage manager would make `context.active()`
  * work anywhere, but on Node 20 AsyncLocalStorage runs on async_hooks and turns on promise
  * hooks for every promise in the process, telemetry's or not. On this promise-heavy request
- * path that cost about 30-60 µs of server CPU per trivial authenticated `tools/call` (paired
- * runs, Node 20.20, 2 shared cores: telemetry on added 126-206 µs per call with the manager,
- * 83-144 µs without it): a quarter to a third of telemetry's whole cost. So every span here is
+ * path that cost about 30-60 µs of server CPU per trivial authenticated `tools/call` on the
+ * 2025-era Streamable HTTP path (paired runs, Node 20.20, 2 shared cores: telemetry on added
+ * 126-206 µs per call with the manager, 83-144 µs without it; 72-115 vs 56-95 µs once /mcp ran
+ * on node:http), a quarter to a third of telemetry's whole cost; on the 2026-07-28 path the
+ * difference stayed within the machine's noise. So every span here is
  * started with an explicit parent (`tracer.startSpan(name, options, parent)`), and only the
  * calls that take a context are used (`trace.setSpan`, `propagator.inject`/`extract`).
  *
