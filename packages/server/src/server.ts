@@ -74,7 +74,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const registry = options.registry ?? defaultRegistry({
     selection: config.mcp.tools,
     onUnexpectedError: (err, tool) => logger.error({ err, tool }, 'tool failed unexpectedly'),
-    ...(telemetry.enabled ? { observe: (name, run) => telemetry.observeTool(name, run) } : {}),
+    ...(telemetry.enabled ? { observe: (name, run, parent) => telemetry.observeTool(name, run, parent) } : {}),
   });
   // A test registry brings its own scopes; otherwise the whole catalogue's (see tools/scopes.ts).
   const toolScopes = toolScopesOf(options.registry ? registry.tools : ALL_TOOLS);

@@ -15,6 +15,7 @@ import type { NeonPanelClient } from '../neonpanel/types.js';
 import type { ToolServices } from '../tools/services.js';
 import type { UserLimits } from '../store/limits.js';
 import { requestIdOf } from '../mcp/runtime.js';
+import { traceContextOf } from '../telemetry/httpRequests.js';
 import { sendJson } from '../mcp/jsonrpc.js';
 import { sendThrottle, throttleOf } from '../mcp/limitErrors.js';
 
@@ -53,6 +54,7 @@ export function restToolsHandler(deps: {
       signal: controller.signal,
       neonpanel: deps.neonpanel,
       services: deps.services,
+      trace: traceContextOf(req),
     });
     const result = await deps.registry.call(name, args, context);
     sendJson(res, 200, {

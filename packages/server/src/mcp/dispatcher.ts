@@ -16,6 +16,7 @@ import type {
   RequestId,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { SessionRecord } from '../store/sessions.js';
+import type { TraceParent } from '../neonpanel/types.js';
 
 /** Where the answers to one HTTP request's JSON-RPC requests go. */
 export interface ResponseSink {
@@ -30,6 +31,11 @@ export interface CallMeta {
   session: SessionRecord | undefined;
   /** Correlates our logs and the upstream's (`X-Request-Id`). */
   requestId: string;
+  /**
+   * The parent of the call's tool span (telemetry on): given as the HTTP request's trace
+   * context, then per JSON-RPC request the one its `_meta` carries, if any. Undefined when off.
+   */
+  trace?: TraceParent | undefined;
 }
 
 interface Pending {
@@ -39,13 +45,13 @@ interface Pending {
 }
 
 /**
- * Runs the Server's handling of one request inside a scope (telemetry: the trace context the
- * request's `_meta` carries). Absent: the request is handed over directly.
+ * The trace parent of one JSON-RPC request, from its params and the HTTP request's trace
+ * context (telemetry: `_meta`'s SEP-414 keys win). Absent: CallMeta is passed on as given.
  */
-export type RequestScope = (params: JSONRPCRequest['params'], handle: () => void) => void;
+export type TraceResolver = (params: JSONRPCRequest['params'], httpTrace: TraceParent | undefined) => TraceParent | undefined;
 
 export class Dispatcher implements Transport {
-  constructor(private readonly scope?: RequestScope) {}
+  constructor(private readonly traceOf?: TraceResolver) {}
 
   onmessage?: (message: JSONRPCMessage, extra?: MessageExtraInfo) => void;
   onclose?: () => void;
@@ -69,10 +75,11 @@ export class Dispatcher implements Transport {
   /** Hands a client request to the Server; its answer will reach `sink`. Returns our id for it. */
   request(message: JSONRPCRequest, sink: ResponseSink, meta: CallMeta, extra: MessageExtraInfo): number {
     const id = ++this.sequence;
-    this.pending.set(id, { clientId: message.id, sink, meta });
+    // One HTTP request may batch several JSON-RPC requests, each with its own `_meta` trace.
+    const callMeta = this.traceOf ? { ...meta, trace: this.traceOf(message.params, meta.trace) } : meta;
+    this.pending.set(id, { clientId: message.id, sink, meta: callMeta });
     if (meta.session) this.bySessionRequest.set(`${meta.session.id}\0${message.id}`, id);
-    if (this.scope) this.scope(message.params, () => this.onmessage?.({ ...message, id }, extra));
-    else this.onmessage?.({ ...message, id }, extra);
+    this.onmessage?.({ ...message, id }, extra);
     return id;
   }
 

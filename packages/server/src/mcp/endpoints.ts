@@ -12,7 +12,7 @@ import type { ChallengeContext } from '../auth/middleware.js';
 import type { ToolRegistry } from '../tools/types.js';
 import type { NeonPanelClient } from '../neonpanel/types.js';
 import type { ToolServices } from '../tools/services.js';
-import { Dispatcher } from './dispatcher.js';
+import { Dispatcher, type TraceResolver } from './dispatcher.js';
 import { createMcpServer } from './server.js';
 import { createModernServer, ProcessWideModernTransport } from './modernServer.js';
 import type { SessionStore } from '../store/sessions.js';
@@ -35,7 +35,7 @@ export interface McpEndpointsDeps {
   services: ToolServices;
   challenge: ChallengeContext;
   sessions?: SessionStore;
-  /** Off by default: then the dispatchers get no scope and nothing is observed. */
+  /** Off by default: then the dispatchers resolve no trace and nothing is observed. */
   telemetry?: Telemetry;
   /** The shared state (sessions, relay); in memory when not given. */
   store?: SharedStore;
@@ -64,14 +64,14 @@ export function createMcpEndpoints(deps: McpEndpointsDeps): McpEndpoints {
   const streams = new StreamRegistry();
   const telemetry = deps.telemetry?.enabled ? deps.telemetry : undefined;
   // A request's `_meta` trace context (SEP-414) becomes the parent of its tool span.
-  const scope = telemetry ? (params: unknown, handle: () => void) => telemetry.withRequestMeta(params, handle) : undefined;
+  const traceOf: TraceResolver | undefined = telemetry ? (params, httpTrace) => telemetry.traceParentOf(params, httpTrace) : undefined;
   telemetry?.observeOpen({ sessions: () => sessions.size, streams: () => streams.size });
-  const dispatcher = new Dispatcher(scope);
+  const dispatcher = new Dispatcher(traceOf);
   const server = createMcpServer({ registry: deps.registry, dispatcher, sessions, neonpanel: deps.neonpanel, services: deps.services, challenge: deps.challenge });
   server.onerror = (error) => logger.warn({ err: error }, 'mcp protocol error');
   void server.connect(dispatcher);
 
-  const modernDispatcher = new Dispatcher(scope);
+  const modernDispatcher = new Dispatcher(traceOf);
   const modernServer = createModernServer({ registry: deps.registry, dispatcher: modernDispatcher, neonpanel: deps.neonpanel, services: deps.services });
   modernServer.onerror = (error) => logger.debug({ err: error }, 'mcp protocol error (2026-07-28)');
   void modernServer.connect(new ProcessWideModernTransport(modernDispatcher));

@@ -19,6 +19,7 @@ import {
   sendSessionLimit,
   type McpRuntime,
 } from './runtime.js';
+import { traceContextOf } from '../telemetry/httpRequests.js';
 
 export const MESSAGES_PATH = '/messages';
 
@@ -86,7 +87,7 @@ export function legacySseHandlers(rt: McpRuntime): { stream: RequestHandler; mes
       maxBatch: rt.config.limits.maxBatch,
     });
     if (!admitted) return;
-    const meta = { session, requestId: requestIdOf(req) };
+    const meta = { session, requestId: requestIdOf(req), trace: traceContextOf(req) };
     const extra = { authInfo: auth, requestInfo: { headers: { ...req.headers, 'mcp-session-id': sessionId } } };
     const sink = new SessionStreamSink(here
       ? (message) => rt.streams.sendToSession(sessionId, message)

@@ -24,6 +24,7 @@ import {
   type McpRequest,
   type McpRuntime,
 } from './runtime.js';
+import { traceContextOf } from '../telemetry/httpRequests.js';
 
 const LOG_LEVEL_KEY = 'io.modelcontextprotocol/logLevel';
 
@@ -103,7 +104,7 @@ export async function modernPost(rt: McpRuntime, req: McpRequest, res: ServerRes
     },
   };
 
-  const id = rt.modernDispatcher.request(request, sink, { session: undefined, requestId: requestIdOf(req) }, { authInfo: auth });
+  const id = rt.modernDispatcher.request(request, sink, { session: undefined, requestId: requestIdOf(req), trace: traceContextOf(req) }, { authInfo: auth });
   // The SDK answers its pre-handler checks synchronously inside `request`; handlers run later.
   beforeHandler = false;
   if (!finished) {

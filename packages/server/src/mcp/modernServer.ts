@@ -93,7 +93,8 @@ export function createModernServer(deps: ModernServerDeps): Server {
 
   server.setRequestHandler('tools/call', async (request, ctx) => {
     const auth = ctx.http?.authInfo as AuthInfo;
-    const requestId = dispatcher.meta(ctx.mcpReq.id)?.requestId ?? String(ctx.mcpReq.id);
+    const meta = dispatcher.meta(ctx.mcpReq.id);
+    const requestId = meta?.requestId ?? String(ctx.mcpReq.id);
     const progressToken = (request.params._meta as { progressToken?: string | number } | undefined)?.progressToken;
     const context = createToolContext({
       auth,
@@ -101,6 +102,7 @@ export function createModernServer(deps: ModernServerDeps): Server {
       signal: ctx.mcpReq.signal,
       neonpanel,
       services,
+      trace: meta?.trace,
       // Only when the request asked (progressToken): the SDK sends it on this request's own stream.
       progress: async (progress, total, message) => {
         if (progressToken === undefined) return;

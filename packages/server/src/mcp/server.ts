@@ -80,6 +80,7 @@ export function createMcpServer(deps: McpServerDeps): Server {
       signal: extra.signal,
       neonpanel,
       services,
+      trace: meta?.trace,
       progress: async (progress, total, message) => {
         if (progressToken === undefined) return;
         await extra.sendNotification({

@@ -31,6 +31,7 @@ import {
   type McpRequest,
   type McpRuntime,
 } from './runtime.js';
+import { traceContextOf } from '../telemetry/httpRequests.js';
 
 const SESSION_HEADER = 'mcp-session-id';
 
@@ -118,7 +119,7 @@ export function streamableHandler(rt: McpRuntime): Handler<McpRequest> {
     if (!(await admit(rt.limits, res, principal.subject, messages.length, { isBatch, revision, maxBatch: rt.config.limits.maxBatch }))) return;
 
     const requestId = requestIdOf(req);
-    const meta = { session, requestId };
+    const meta = { session, requestId, trace: traceContextOf(req) };
     const extra = {
       authInfo: auth,
       requestInfo: { headers: req.headers },

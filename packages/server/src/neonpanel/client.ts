@@ -176,7 +176,7 @@ export function createNeonPanelClient(config: Config, logger: Logger, options: N
     headers.set('user-agent', USER_AGENT);
     const observer = options.observer;
     if (!observer) return sendAttempts(request.url, method, path, attempts, headers, body, context, callerSignals, undefined);
-    const observation = observer.start(path, method, headers);
+    const observation = observer.start(path, method, headers, context.trace);
     try {
       const response = await sendAttempts(request.url, method, path, attempts, headers, body, context, callerSignals, observation);
       observation.end(response.status);

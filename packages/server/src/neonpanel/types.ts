@@ -8,12 +8,25 @@ import type { paths } from './schema.js';
 
 export type { paths };
 
+declare const traceParentBrand: unique symbol;
+
+/**
+ * A W3C trace context, opaque outside `telemetry/` (which makes it): the parent of the spans
+ * started below it. It is passed along the call chain explicitly, never kept in an ambient
+ * async context (see telemetry/telemetry.ts for why). Undefined whenever telemetry is off.
+ */
+export interface TraceParent {
+  readonly [traceParentBrand]: true;
+}
+
 /** Who is calling, for one upstream request. */
 export interface UpstreamCallContext {
   auth: AuthInfo;
   /** Propagated upstream as `X-Request-Id`. */
   requestId: string;
   signal?: AbortSignal;
+  /** The tool call's trace context: the parent of the upstream request's span. */
+  trace?: TraceParent | undefined;
 }
 
 /**
@@ -30,11 +43,12 @@ export interface NeonPanelClient {
 
 /**
  * Watches every NeonPanel request (telemetry: a client span, a duration, retries). `start`
- * may add headers (W3C `traceparent`) before the first attempt. The operation is the path
- * *template*, never the concrete path: ids stay out of labels.
+ * may add headers (W3C `traceparent`) before the first attempt; the request's span is a child
+ * of `parent` (a root when absent). The operation is the path *template*, never the concrete
+ * path: ids stay out of labels.
  */
 export interface UpstreamObserver {
-  start(operation: string, method: string, headers: Headers): UpstreamCallObservation;
+  start(operation: string, method: string, headers: Headers, parent: TraceParent | undefined): UpstreamCallObservation;
 }
 
 export interface UpstreamCallObservation {

@@ -1,19 +1,30 @@
 /**
- * Middleware (plain node:http): every request is counted (route, method, era, status, duration) and
- * MCP requests get a server span that continues the client's `traceparent`. The rest of the
- * request runs inside that span's context, so tool and NeonPanel spans hang below it.
- * Installed only when telemetry is on.
+ * Middleware (plain node:http): every request is counted (route, method, era, status, duration)
+ * and MCP requests get a server span that continues the client's `traceparent`. The span's
+ * trace context is kept beside the request (`traceContextOf(req)`), where the MCP transports
+ * and the REST façade pick it up explicitly, so tool and NeonPanel spans hang below it without
+ * an ambient async context (telemetry.ts says why). Installed only when telemetry is on.
  */
+import type { IncomingMessage } from 'node:http';
 import { pathOf, type Handler } from '../nodeHttp.js';
-import { context } from '@opentelemetry/api';
+import type { TraceParent } from '../neonpanel/types.js';
 import type { Telemetry } from './telemetry.js';
 import { eraLabel, isTracedRoute, routeLabel } from './vocabulary.js';
+
+/** Request → its span's trace context. Written only when telemetry is on; entries go with the request. */
+const requestTraces = new WeakMap<IncomingMessage, TraceParent>();
+
+/** The trace context of an HTTP request: its server span's; undefined when telemetry is off. */
+export function traceContextOf(req: IncomingMessage): TraceParent | undefined {
+  return requestTraces.get(req);
+}
 
 export function requestTelemetry(telemetry: Telemetry, modernVersions: readonly string[]): Handler {
   return (req, res, next) => {
     const route = routeLabel(pathOf(req));
     const observation = telemetry.startRequest(req.method ?? 'GET', route, req.headers, isTracedRoute(route));
     res.once('close', () => observation.end(res.statusCode, eraLabel(route, req.headers['mcp-protocol-version'], modernVersions)));
-    context.with(observation.context, next);
+    requestTraces.set(req, observation.context);
+    next();
   };
 }

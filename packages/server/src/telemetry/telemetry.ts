@@ -6,15 +6,27 @@
  *   the wiring installs no middleware and no hooks (`enabled` is false), so no label is ever
  *   computed; the few calls that remain (`recordStoreError`, `recordLimitRefusal`) are empty.
  * - On: an SDK MeterProvider and TracerProvider owned by this server (not registered
- *   globally, so two servers in one test process do not mix), and the AsyncLocalStorage
- *   context manager, so a NeonPanel call made deep inside a tool finds its parent span.
+ *   globally, so two servers in one test process do not mix).
+ *
+ * The trace context travels EXPLICITLY (an opaque `TraceParent` handed from the HTTP request to
+ * the dispatcher's CallMeta, the tool context and the NeonPanel client), never through a global
+ * context manager. OpenTelemetry's AsyncLocalStorage manager would make `context.active()`
+ * work anywhere, but on Node 20 AsyncLocalStorage runs on async_hooks and turns on promise
+ * hooks for every promise in the process, telemetry's or not. On this promise-heavy request
+ * path that cost about 30-60 µs of server CPU per trivial authenticated `tools/call` on the
+ * 2025-era Streamable HTTP path (paired runs, Node 20.20, 2 shared cores: telemetry on added
+ * 126-206 µs per call with the manager, 83-144 µs without it; 72-115 vs 56-95 µs once /mcp ran
+ * on node:http), a quarter to a third of telemetry's whole cost; on the 2026-07-28 path the
+ * difference stayed within the machine's noise. So every span here is
+ * started with an explicit parent (`tracer.startSpan(name, options, parent)`), and only the
+ * calls that take a context are used (`trace.setSpan`, `propagator.inject`/`extract`).
  *
  * Labels are low-cardinality by construction (vocabulary.ts); no token, Authorization header,
  * subject or company id is ever an attribute.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import {
-  context,
+  ROOT_CONTEXT,
   trace,
   SpanKind,
   SpanStatusCode,
@@ -27,7 +39,6 @@ import {
   type Tracer,
 } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, type IMetricReader } from '@opentelemetry/sdk-metrics';
 import {
@@ -36,14 +47,14 @@ import {
   TraceIdRatioBasedSampler,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
-import type { UpstreamCallObservation, UpstreamObserver } from '../neonpanel/types.js';
+import type { TraceParent, UpstreamCallObservation, UpstreamObserver } from '../neonpanel/types.js';
 import { SERVICE_NAME, VERSION } from '../version.js';
 import { DURATION_BUCKETS_SECONDS, LABELS, METRICS, upstreamOutcomeLabel } from './vocabulary.js';
 
 /** One HTTP request being observed. */
 export interface RequestObservation {
-  /** The context the rest of the request runs in (its span is the parent of everything below). */
-  readonly context: Context;
+  /** The request span's trace context: the parent of everything the request does below it. */
+  readonly context: TraceParent;
   end(status: number, era: string): void;
 }
 
@@ -59,12 +70,18 @@ export interface Telemetry {
   /** Starts a request: its span continues a client's `traceparent` header when there is one. */
   startRequest(method: string, route: string, headers: IncomingHttpHeaders, traced: boolean): RequestObservation;
   recordAuthFailure(reason: string): void;
-  /** Runs a tool call in its own span, and records its duration and outcome. */
-  observeTool<T>(name: string, run: (outcome: (outcome: string) => void) => Promise<T>): Promise<T>;
+  /**
+   * Runs a tool call in its own span under `parent` (a root when absent), and records its
+   * duration and outcome. `run` gets the tool span's trace context, for its NeonPanel calls.
+   */
+  observeTool<T>(name: string, run: (outcome: (outcome: string) => void, trace: TraceParent) => Promise<T>, parent: TraceParent | undefined): Promise<T>;
   /** NeonPanel calls: a client span each, `traceparent` propagated, duration, status, retries. */
   readonly upstream: UpstreamObserver;
-  /** Runs `handle` in the trace context a request's `params._meta` carries (SEP-414 keys), if any. */
-  withRequestMeta(params: unknown, handle: () => void): void;
+  /**
+   * The parent of one JSON-RPC request's work: the trace context its `params._meta` carries
+   * (SEP-414 keys) when there is one, else `fallback` (the HTTP request's).
+   */
+  traceParentOf(params: unknown, fallback: TraceParent | undefined): TraceParent | undefined;
   observeOpen(counts: OpenCounts): void;
   /** A refusal by a limit (rate, batch, sessions); issue 14's limits call this. */
   recordLimitRefusal(limit: string): void;
@@ -76,14 +93,20 @@ export interface Telemetry {
 
 const noop = (): void => {};
 
+/** A TraceParent is an OpenTelemetry Context; only this module knows (see neonpanel/types.ts). */
+const asTraceParent = (ctx: Context): TraceParent => ctx as unknown as TraceParent;
+const contextOf = (parent: TraceParent | undefined): Context => (parent as unknown as Context | undefined) ?? ROOT_CONTEXT;
+const ROOT_TRACE = asTraceParent(ROOT_CONTEXT);
+
 /** Telemetry off: every method is empty, and `enabled` tells the wiring to install nothing. */
 export const disabledTelemetry: Telemetry = Object.freeze({
   enabled: false,
-  startRequest: () => ({ context: context.active(), end: noop }),
+  startRequest: () => ({ context: ROOT_TRACE, end: noop }),
   recordAuthFailure: noop,
-  observeTool: <T>(_name: string, run: (outcome: (outcome: string) => void) => Promise<T>) => run(noop),
+  observeTool: <T>(_name: string, run: (outcome: (outcome: string) => void, trace: TraceParent) => Promise<T>, parent: TraceParent | undefined) =>
+    run(noop, parent ?? ROOT_TRACE),
   upstream: { start: () => ({ retried: noop, end: noop }) },
-  withRequestMeta: (_params: unknown, handle: () => void) => handle(),
+  traceParentOf: (_params: unknown, fallback: TraceParent | undefined) => fallback,
   observeOpen: noop,
   recordLimitRefusal: noop,
   recordStoreError: noop,
@@ -113,16 +136,7 @@ const metaGetter: TextMapGetter<Record<string, unknown>> = {
   },
 };
 
-let contextManagerInstalled = false;
-
-/** The AsyncLocalStorage context manager, once per process (the API keeps one global). */
-function installContextManager(): void {
-  if (contextManagerInstalled) return;
-  contextManagerInstalled = context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-}
-
 export function createTelemetry(options: TelemetryOptions): Telemetry {
-  installContextManager();
   const resource = resourceFromAttributes({ 'service.name': SERVICE_NAME, 'service.version': VERSION });
   const meterProvider = new MeterProvider({ resource, readers: options.metricReaders });
   const tracerProvider = new BasicTracerProvider({
@@ -151,14 +165,15 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
   }
 
   const upstream: UpstreamObserver = {
-    start(operation, method, headers): UpstreamCallObservation {
+    start(operation, method, headers, parent): UpstreamCallObservation {
       const startedAt = performance.now();
+      const parentContext = contextOf(parent);
       const span = tracer.startSpan(`NeonPanel ${method} ${operation}`, {
         kind: SpanKind.CLIENT,
         attributes: { [LABELS.method]: method, [LABELS.operation]: operation },
-      });
+      }, parentContext);
       // The upstream sees this call's span as its parent (sampled or not, the ids travel).
-      propagator.inject(trace.setSpan(context.active(), span), headers, { set: (carrier, key, value) => carrier.set(key, value) });
+      propagator.inject(trace.setSpan(parentContext, span), headers, { set: (carrier, key, value) => carrier.set(key, value) });
       let retries = 0;
       return {
         retried() {
@@ -185,12 +200,12 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
     enabled: true,
     startRequest(method, route, headers, traced) {
       const startedAt = performance.now();
-      const parent = headers['traceparent'] === undefined ? context.active() : propagator.extract(context.active(), headers, headerGetter);
+      const parent = headers['traceparent'] === undefined ? ROOT_CONTEXT : propagator.extract(ROOT_CONTEXT, headers, headerGetter);
       const span = traced
         ? tracer.startSpan(`${method} ${route}`, { kind: SpanKind.SERVER, attributes: { [LABELS.method]: method, [LABELS.route]: route } }, parent)
         : undefined;
       return {
-        context: span ? trace.setSpan(parent, span) : parent,
+        context: asTraceParent(span ? trace.setSpan(parent, span) : parent),
         end(status, era) {
           requestDuration.record(seconds(startedAt), { [LABELS.route]: route, [LABELS.method]: method, [LABELS.era]: era, [LABELS.status]: status });
           if (span) {
@@ -203,9 +218,10 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
     recordAuthFailure(reason) {
       authFailures.add(1, { [LABELS.reason]: reason });
     },
-    observeTool(name, run) {
+    observeTool(name, run, parent) {
       const startedAt = performance.now();
-      const span = tracer.startSpan(`tools/call ${name}`, { kind: SpanKind.INTERNAL, attributes: { [LABELS.tool]: name } });
+      const parentContext = contextOf(parent);
+      const span = tracer.startSpan(`tools/call ${name}`, { kind: SpanKind.INTERNAL, attributes: { [LABELS.tool]: name } }, parentContext);
       let ended: string | undefined;
       const outcome = (value: string): void => {
         ended = value;
@@ -216,17 +232,15 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
         span.setAttribute(LABELS.outcome, value);
         endSpan(span, value !== 'ok');
       };
-      return context.with(trace.setSpan(context.active(), span), () => run(outcome)).finally(finish);
+      return run(outcome, asTraceParent(trace.setSpan(parentContext, span))).finally(finish);
     },
     upstream,
-    withRequestMeta(params, handle) {
+    traceParentOf(params, fallback) {
       const meta = (params as { _meta?: unknown } | undefined)?._meta;
-      if (meta === null || typeof meta !== 'object' || typeof (meta as Record<string, unknown>)['traceparent'] !== 'string') {
-        handle();
-        return;
-      }
-      // A trace the client names per message wins over the HTTP header's (one POST may batch several).
-      context.with(propagator.extract(context.active(), meta as Record<string, unknown>, metaGetter), handle);
+      if (meta === null || typeof meta !== 'object' || typeof (meta as Record<string, unknown>)['traceparent'] !== 'string') return fallback;
+      // A trace the client names per message wins over the HTTP header's (one POST may batch
+      // several); a malformed one leaves the HTTP request's in place, as `extract` returns its base.
+      return asTraceParent(propagator.extract(contextOf(fallback), meta as Record<string, unknown>, metaGetter));
     },
     observeOpen(counts) {
       meter.createObservableGauge(METRICS.sessionsOpen, { description: 'Open sessions in this process' })

@@ -1,6 +1,6 @@
 import type { AuthInfo } from '../auth/types.js';
 import { principalOf } from '../auth/types.js';
-import type { NeonPanelClient } from '../neonpanel/types.js';
+import type { NeonPanelClient, TraceParent } from '../neonpanel/types.js';
 import type { ToolContext } from './types.js';
 import type { ToolServices } from './services.js';
 
@@ -13,6 +13,8 @@ export function createToolContext(input: {
   signal: AbortSignal;
   neonpanel: NeonPanelClient;
   services: ToolServices;
+  /** The trace context the tool span starts under (telemetry on): `_meta`'s, else the HTTP request's. */
+  trace?: TraceParent | undefined;
   progress?: ToolContext['progress'];
   log?: ToolContext['log'];
 }): ToolContext {
@@ -22,7 +24,10 @@ export function createToolContext(input: {
     subject: principalOf(auth).subject,
     requestId,
     signal,
-    neonpanel: () => neonpanel.forCaller({ auth, requestId, signal }),
+    trace: input.trace,
+    neonpanel() {
+      return neonpanel.forCaller({ auth, requestId, signal, trace: this.trace });
+    },
     services: input.services,
     progress: input.progress ?? noop,
     log: input.log ?? noop,

@@ -9,6 +9,7 @@ import { StoreUnavailableError } from '../store/types.js';
 import { z } from 'zod';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { PublishedTool, ToolContext, ToolDefinition, ToolRegistry } from './types.js';
+import type { TraceParent } from '../neonpanel/types.js';
 import { InsufficientScopeError, ToolInputError, UnknownToolError, UpstreamUnauthorizedError } from './errors.js';
 import { errorResult } from './result.js';
 import { NeonPanelError } from '../neonpanel/errors.js';
@@ -68,13 +69,19 @@ export interface RegistryOptions {
   /** Which tools to publish (MCP_TOOLSETS, MCP_READ_ONLY). Default: every tool given. */
   selection?: ToolsetSelection;
   /**
-   * Runs around every call (telemetry: a span, a duration, the outcome). `run` must be called
-   * once; it reports how the call ended through `outcome` before it settles. Absent: no cost.
+   * Runs around every call (telemetry: a span under `parent`, a duration, the outcome). `run`
+   * must be called once, with the call's own trace context (the tool span's), which the
+   * NeonPanel requests of the call continue; it reports how the call ended through `outcome`
+   * before it settles. Absent: no cost.
    */
   observe?: ToolObserver;
 }
 
-export type ToolObserver = (name: string, run: (outcome: (outcome: ToolOutcome) => void) => Promise<CallToolResult>) => Promise<CallToolResult>;
+export type ToolObserver = (
+  name: string,
+  run: (outcome: (outcome: ToolOutcome) => void, trace: TraceParent) => Promise<CallToolResult>,
+  parent: TraceParent | undefined,
+) => Promise<CallToolResult>;
 
 const UNOBSERVED = (): void => {};
 
@@ -106,7 +113,7 @@ export function createRegistry(definitions: readonly ToolDefinition[], options: 
     call(name: string, args: unknown, context: ToolContext): Promise<CallToolResult> {
       const observe = options.observe;
       if (!observe) return invoke(name, args, context, UNOBSERVED);
-      return observe(name, (outcome) => invoke(name, args, context, outcome));
+      return observe(name, (outcome, trace) => invoke(name, args, { ...context, trace }, outcome), context.trace);
     },
   };
 

@@ -6,7 +6,7 @@
 import type { z } from 'zod';
 import type { CallToolResult, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import type { AuthInfo } from '../auth/types.js';
-import type { NeonPanelApi } from '../neonpanel/types.js';
+import type { NeonPanelApi, TraceParent } from '../neonpanel/types.js';
 import type { ToolServices } from './services.js';
 import type { Toolset } from '../config.js';
 
@@ -21,8 +21,17 @@ export interface ToolContext {
   subject: string;
   requestId: string;
   signal: AbortSignal;
-  /** The NeonPanel API as this caller. */
-  neonpanel(): NeonPanelApi;
+  /**
+   * The trace context of this call (opaque; telemetry makes it): the request's when the
+   * context is built, the tool span's once the registry observes the call. Undefined when
+   * telemetry is off.
+   */
+  trace?: TraceParent | undefined;
+  /**
+   * The NeonPanel API as this caller, its requests traced under `this.trace`. A method (call
+   * it on the context), so the registry re-parents a call with `{ ...context, trace }` alone.
+   */
+  neonpanel(this: ToolContext): NeonPanelApi;
   /** Caches shared across calls (companies per subject, idempotency keys). */
   services: ToolServices;
   /** Reports progress when the client asked for it (a progress token); a no-op otherwise. */

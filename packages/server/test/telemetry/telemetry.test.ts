@@ -4,6 +4,9 @@
  * continues to NeonPanel, and nothing exported ever holds a token, a subject or a company id.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { generateKeyPair } from 'jose';
 import { ALICE, startToolStack, type ToolStack } from '../tools/stack.js';
 import { claimsFor } from '../helpers/server.js';
@@ -193,11 +196,9 @@ describe('trace context', () => {
     }
   });
 
-  it('the 2026-07-28 _meta traceparent (SEP-414) parents the tool call and reaches NeonPanel', async () => {
-    const metaTrace = '4bf92f3577b34da6a3ce929d0e0e4736';
-    const metaSpan = '00f067aa0ba902b7';
-    const seen = stack.sandbox.requests.length;
-    const response = await fetch(`${stack.server.base}/mcp`, {
+  /** A 2026-07-28 `tools/call` of `neonpanel_companies_list`, with `_meta` trace context and any extra headers. */
+  function modernToolCall(traceparent: string, headers: Record<string, string> = {}): Promise<Response> {
+    return fetch(`${stack.server.base}/mcp`, {
       method: 'POST',
       headers: {
         Authorization: `Bearer ${token}`,
@@ -206,6 +207,7 @@ describe('trace context', () => {
         'MCP-Protocol-Version': '2026-07-28',
         'Mcp-Method': 'tools/call',
         'Mcp-Name': 'neonpanel_companies_list',
+        ...headers,
       },
       body: JSON.stringify({
         jsonrpc: '2.0',
@@ -218,11 +220,18 @@ describe('trace context', () => {
             'io.modelcontextprotocol/protocolVersion': '2026-07-28',
             'io.modelcontextprotocol/clientCapabilities': {},
             'io.modelcontextprotocol/clientInfo': { name: 'raw', version: '1' },
-            traceparent: `00-${metaTrace}-${metaSpan}-01`,
+            traceparent,
           },
         },
       }),
     });
+  }
+
+  it('the 2026-07-28 _meta traceparent (SEP-414) parents the tool call and reaches NeonPanel', async () => {
+    const metaTrace = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const metaSpan = '00f067aa0ba902b7';
+    const seen = stack.sandbox.requests.length;
+    const response = await modernToolCall(`00-${metaTrace}-${metaSpan}-01`);
     expect(response.status).toBe(200);
     const tool = rec.spans().find((s) => s.name === 'tools/call neonpanel_companies_list' && s.spanContext().traceId === metaTrace)!;
     expect(tool.parentSpanContext?.spanId).toBe(metaSpan);
@@ -232,6 +241,56 @@ describe('trace context', () => {
     // The request metric names the era the client declared.
     expect(await rec.value(METRICS.requestDuration, { [LABELS.route]: '/mcp', [LABELS.era]: 'modern', [LABELS.status]: 200 })).toBeGreaterThanOrEqual(1);
   });
+
+  it('_meta trace context wins over the traceparent header of the same POST', async () => {
+    const headerTrace = '6df92f3577b34da6a3ce929d0e0e4738';
+    const metaTrace = '7ef92f3577b34da6a3ce929d0e0e4739';
+    const metaSpan = '00f067aa0ba902b9';
+    const seen = stack.sandbox.requests.length;
+    const response = await modernToolCall(`00-${metaTrace}-${metaSpan}-01`, { traceparent: `00-${headerTrace}-${CLIENT_SPAN}-01` });
+    expect(response.status).toBe(200);
+    // The HTTP request's own span still continues the header...
+    const server = rec.spans().find((s) => s.name === 'POST /mcp' && s.spanContext().traceId === headerTrace)!;
+    expect(server.parentSpanContext?.spanId).toBe(CLIENT_SPAN);
+    // ...but the tool call, and what NeonPanel sees, follow `_meta`.
+    const tool = rec.spans().find((s) => s.name === 'tools/call neonpanel_companies_list' && s.spanContext().traceId === metaTrace)!;
+    expect(tool.parentSpanContext?.spanId).toBe(metaSpan);
+    expect(rec.spans().some((s) => s.name.startsWith('tools/call') && s.spanContext().traceId === headerTrace)).toBe(false);
+    const upstream = stack.sandbox.requests.slice(seen);
+    expect(upstream.length).toBeGreaterThan(0);
+    for (const r of upstream) expect(r.traceparent).toMatch(new RegExp(`^00-${metaTrace}-[0-9a-f]{16}-01$`));
+  });
+
+  // Without `_meta`, the HTTP request's span (continuing the header) parents the tool call, on
+  // every transport: Streamable HTTP (legacy era) and the deprecated HTTP+SSE `/messages`.
+  for (const transport of ['streamable', 'sse'] as const) {
+    const route = transport === 'streamable' ? 'POST /mcp' : 'POST /messages';
+    it(`${transport}: the traceparent header of the POST parents the tool call (${route}) and reaches NeonPanel`, async () => {
+      const headerTrace = transport === 'streamable' ? '8af92f3577b34da6a3ce929d0e0e4730' : '9bf92f3577b34da6a3ce929d0e0e4731';
+      const requestInit = { headers: { Authorization: `Bearer ${token}`, traceparent: `00-${headerTrace}-${CLIENT_SPAN}-01` } };
+      const client = new Client({ name: 'trace-tests', version: '1.0.0' });
+      await client.connect(transport === 'sse'
+        ? new SSEClientTransport(new URL(`${stack.server.base}/sse`), { requestInit })
+        : new StreamableHTTPClientTransport(new URL(`${stack.server.base}/mcp`), { requestInit }));
+      try {
+        const seen = stack.sandbox.requests.length;
+        const result = await client.callTool({ name: 'neonpanel_companies_list', arguments: {} });
+        expect(result.isError).not.toBe(true);
+        const tool = rec.spans().find((s) => s.name === 'tools/call neonpanel_companies_list' && s.spanContext().traceId === headerTrace)!;
+        expect(tool).toBeDefined();
+        const parent = rec.spans().find((s) => s.spanContext().spanId === tool.parentSpanContext?.spanId)!;
+        expect(parent.name).toBe(route);
+        expect(parent.parentSpanContext?.spanId).toBe(CLIENT_SPAN);
+        const upstream = stack.sandbox.requests.slice(seen);
+        expect(upstream.length).toBeGreaterThan(0);
+        const upstreamSpans = rec.spans().filter((s) => s.name.startsWith('NeonPanel GET') && s.parentSpanContext?.spanId === tool.spanContext().spanId);
+        expect(upstreamSpans.length).toBe(upstream.length);
+        for (const r of upstream) expect(r.traceparent).toMatch(new RegExp(`^00-${headerTrace}-[0-9a-f]{16}-01$`));
+      } finally {
+        await client.close();
+      }
+    });
+  }
 
   it('the legacy era carries _meta trace context too (SDK 1.x client)', async () => {
     const metaTrace = '5cf92f3577b34da6a3ce929d0e0e4737';

@@ -1,0 +1,125 @@
+/**
+ * The trace context is passed explicitly (telemetry.ts says why): no global context manager
+ * is installed, each span starts under the parent it is given, `_meta` trace context wins over
+ * the HTTP request's, and with telemetry off the dispatcher passes CallMeta on untouched.
+ */
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { context, ROOT_CONTEXT, trace, createContextKey, type Context } from '@opentelemetry/api';
+import { recordingTelemetry } from '../helpers/telemetry.js';
+import { Dispatcher, type CallMeta, type ResponseSink } from '../../src/mcp/dispatcher.js';
+import type { TraceParent } from '../../src/neonpanel/types.js';
+import type { JSONRPCMessage, JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
+
+const rec = recordingTelemetry();
+afterAll(() => rec.telemetry.shutdown());
+
+const HEADER_TRACE = '0af7651916cd43dd8448eb211c80319c';
+const META_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
+const META_SPAN = '00f067aa0ba902b7';
+
+/** A request observed as the HTTP middleware does, continuing a client's `traceparent`. */
+function httpRequestTrace(): TraceParent {
+  const observation = rec.telemetry.startRequest('POST', '/mcp', { traceparent: `00-${HEADER_TRACE}-b7ad6b7169203331-01` }, true);
+  observation.end(200, 'legacy');
+  return observation.context;
+}
+
+const spanNamed = (name: string) => rec.spans().filter((s) => s.name === name).at(-1)!;
+/** Only tests look inside the opaque value: it is an OpenTelemetry Context. */
+const spanContextOf = (parent: TraceParent | undefined) => trace.getSpanContext(parent as unknown as Context);
+
+describe('no ambient context', () => {
+  it('creating telemetry installs no global context manager', () => {
+    const key = createContextKey('probe');
+    // With a real manager installed, `with` would make the given context the active one.
+    const active = context.with(ROOT_CONTEXT.setValue(key, 'set'), () => context.active());
+    expect(active.getValue(key)).toBeUndefined();
+    expect(active).toBe(ROOT_CONTEXT);
+  });
+});
+
+describe('explicit parents', () => {
+  it('a tool span starts under the parent it is given, and its NeonPanel span under the tool span', async () => {
+    const parent = httpRequestTrace();
+    const headers = new Headers();
+    await rec.telemetry.observeTool('test_tool', async (outcome, toolTrace) => {
+      const call = rec.telemetry.upstream.start('/api/v1/companies', 'GET', headers, toolTrace);
+      call.end(200);
+      outcome('ok');
+    }, parent);
+    const server = spanNamed('POST /mcp');
+    const tool = spanNamed('tools/call test_tool');
+    const upstream = spanNamed('NeonPanel GET /api/v1/companies');
+    expect(tool.spanContext().traceId).toBe(HEADER_TRACE);
+    expect(tool.parentSpanContext?.spanId).toBe(server.spanContext().spanId);
+    expect(upstream.parentSpanContext?.spanId).toBe(tool.spanContext().spanId);
+    // NeonPanel is told the upstream span, in the same trace.
+    expect(headers.get('traceparent')).toBe(`00-${HEADER_TRACE}-${upstream.spanContext().spanId}-01`);
+  });
+
+  it('without a parent, the tool span is a root of its own trace', async () => {
+    await rec.telemetry.observeTool('test_root', async (outcome) => outcome('ok'), undefined);
+    const tool = spanNamed('tools/call test_root');
+    expect(tool.parentSpanContext).toBeUndefined();
+    expect(tool.spanContext().traceId).not.toBe(HEADER_TRACE);
+  });
+
+  it('the upstream span is a root when no tool trace is given', () => {
+    const headers = new Headers();
+    rec.telemetry.upstream.start('/api/v1/alone', 'GET', headers, undefined).end(200);
+    const upstream = spanNamed('NeonPanel GET /api/v1/alone');
+    expect(upstream.parentSpanContext).toBeUndefined();
+    expect(headers.get('traceparent')).toContain(upstream.spanContext().spanId);
+  });
+});
+
+describe('traceParentOf: `_meta` (SEP-414) wins over the HTTP request', () => {
+  const httpTrace = httpRequestTrace();
+
+  it('a valid _meta traceparent replaces the HTTP trace', () => {
+    const parent = rec.telemetry.traceParentOf({ _meta: { traceparent: `00-${META_TRACE}-${META_SPAN}-01` } }, httpTrace);
+    expect(spanContextOf(parent)?.traceId).toBe(META_TRACE);
+    expect(spanContextOf(parent)?.spanId).toBe(META_SPAN);
+  });
+
+  it.each([
+    ['no params', undefined],
+    ['no _meta', { name: 'x' }],
+    ['a _meta without traceparent', { _meta: { progressToken: 1 } }],
+    ['a non-string traceparent', { _meta: { traceparent: 42 } }],
+  ])('%s: the HTTP trace, as given', (_label, params) => {
+    expect(rec.telemetry.traceParentOf(params, httpTrace)).toBe(httpTrace);
+  });
+
+  it('a malformed _meta traceparent leaves the HTTP trace in place', () => {
+    expect(spanContextOf(rec.telemetry.traceParentOf({ _meta: { traceparent: '00-not-a-trace-01' } }, httpTrace))?.traceId).toBe(HEADER_TRACE);
+  });
+});
+
+describe('the dispatcher carries the parent in CallMeta', () => {
+  const sink: ResponseSink = { response: () => {}, related: () => {} };
+  const request = (id: number, meta?: Record<string, unknown>): JSONRPCRequest =>
+    ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'x', ...(meta ? { _meta: meta } : {}) } }) as JSONRPCRequest;
+
+  it('telemetry on: each request of a batch gets its own parent, _meta first, else the HTTP one', () => {
+    const dispatcher = new Dispatcher((params, httpTrace) => rec.telemetry.traceParentOf(params, httpTrace));
+    const seen: JSONRPCMessage[] = [];
+    dispatcher.onmessage = (message) => seen.push(message);
+    const httpTrace = httpRequestTrace();
+    const meta: CallMeta = { session: undefined, requestId: 'r1', trace: httpTrace };
+    const withMeta = dispatcher.request(request(1, { traceparent: `00-${META_TRACE}-${META_SPAN}-01` }), sink, meta, {});
+    const without = dispatcher.request(request(2), sink, meta, {});
+    expect(seen).toHaveLength(2);
+    expect(spanContextOf(dispatcher.meta(withMeta)!.trace)?.traceId).toBe(META_TRACE);
+    expect(dispatcher.meta(without)!.trace).toBe(httpTrace);
+    expect(dispatcher.meta(without)!.requestId).toBe('r1');
+  });
+
+  it('telemetry off: CallMeta is passed on as given (no per-request copy)', () => {
+    const dispatcher = new Dispatcher();
+    dispatcher.onmessage = () => {};
+    const meta: CallMeta = { session: undefined, requestId: 'r2', trace: undefined };
+    const id = dispatcher.request(request(1, { traceparent: `00-${META_TRACE}-${META_SPAN}-01` }), sink, meta, {});
+    expect(dispatcher.meta(id)).toBe(meta);
+  });
+});
