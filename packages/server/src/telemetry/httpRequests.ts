@@ -23,7 +23,8 @@ export function requestTelemetry(telemetry: Telemetry, modernVersions: readonly 
   return (req, res, next) => {
     const route = routeLabel(pathOf(req));
     const observation = telemetry.startRequest(req.method ?? 'GET', route, req.headers, isTracedRoute(route));
-    res.once('close', () => observation.end(res.statusCode, eraLabel(route, req.headers['mcp-protocol-version'], modernVersions)));
+    // `on`, not `once`: 'close' comes once per response, and `once` wraps the listener in two more objects.
+    res.on('close', () => observation.end(res.statusCode, eraLabel(route, req.headers['mcp-protocol-version'], modernVersions)));
     requestTraces.set(req, observation.context);
     next();
   };

@@ -113,7 +113,7 @@ export function createRegistry(definitions: readonly ToolDefinition[], options: 
     call(name: string, args: unknown, context: ToolContext): Promise<CallToolResult> {
       const observe = options.observe;
       if (!observe) return invoke(name, args, context, UNOBSERVED);
-      return observe(name, (outcome, trace) => invoke(name, args, { ...context, trace }, outcome), context.trace);
+      return observe(name, (outcome, trace) => invoke(name, args, trace === context.trace ? context : { ...context, trace }, outcome), context.trace);
     },
   };
 

@@ -57,6 +57,31 @@ describe('explicit parents', () => {
     expect(headers.get('traceparent')).toBe(`00-${HEADER_TRACE}-${upstream.spanContext().spanId}-01`);
   });
 
+  it('under an unsampled parent no tool or NeonPanel span is made; NeonPanel is named the parent, unsampled', async () => {
+    const UNSAMPLED = '1af7651916cd43dd8448eb211c80319d';
+    const observation = rec.telemetry.startRequest('POST', '/mcp', { traceparent: `00-${UNSAMPLED}-b7ad6b7169203331-00` }, true);
+    const parent = observation.context;
+    const headers = new Headers();
+    let toolTrace: TraceParent | undefined;
+    await rec.telemetry.observeTool('test_unsampled', async (outcome, trace) => {
+      toolTrace = trace;
+      rec.telemetry.upstream.start('/api/v1/unsampled', 'GET', headers, trace).end(200);
+      outcome('ok');
+    }, parent);
+    observation.end(200, 'legacy');
+    expect(toolTrace).toBe(parent);
+    expect(rec.spans().filter((s) => s.spanContext().traceId === UNSAMPLED)).toEqual([]);
+    expect(headers.get('traceparent')).toBe(`00-${UNSAMPLED}-${spanContextOf(parent)!.spanId}-00`);
+  });
+
+  it('under a sampled remote parent (a _meta traceparent) the tool span is made', async () => {
+    const parent = rec.telemetry.traceParentOf({ _meta: { traceparent: `00-${META_TRACE}-${META_SPAN}-01` } }, undefined);
+    await rec.telemetry.observeTool('test_remote_sampled', async (outcome) => outcome('ok'), parent);
+    const tool = spanNamed('tools/call test_remote_sampled');
+    expect(tool.spanContext().traceId).toBe(META_TRACE);
+    expect(tool.parentSpanContext?.spanId).toBe(META_SPAN);
+  });
+
   it('without a parent, the tool span is a root of its own trace', async () => {
     await rec.telemetry.observeTool('test_root', async (outcome) => outcome('ok'), undefined);
     const tool = spanNamed('tools/call test_root');

@@ -196,6 +196,24 @@ describe('trace context', () => {
     }
   });
 
+  it("an unsampled client traceparent: no span is recorded, and NeonPanel still gets the client's trace id, unsampled", async () => {
+    const UNSAMPLED_TRACE = '5bf92f3577b34da6a3ce929d0e0e4737';
+    const seen = stack.sandbox.requests.length;
+    const spansBefore = rec.spans().length;
+    const response = await post(`Bearer ${token}`, 'neonpanel_companies_list', {}, { traceparent: `00-${UNSAMPLED_TRACE}-${CLIENT_SPAN}-00` });
+    expect(response.status).toBe(200);
+    const upstream = stack.sandbox.requests.slice(seen);
+    expect(upstream.length).toBeGreaterThan(0);
+    expect(rec.spans().slice(spansBefore).filter((s) => s.spanContext().traceId === UNSAMPLED_TRACE)).toEqual([]);
+    for (const r of upstream) {
+      expect(r.traceparent).toMatch(new RegExp(`^00-${UNSAMPLED_TRACE}-[0-9a-f]{16}-00$`));
+      // Our request span (not recorded) is NeonPanel's parent, not the client's span.
+      expect(r.traceparent!.split('-')[2]).not.toBe(CLIENT_SPAN);
+    }
+    // The tool's metrics do not depend on sampling.
+    expect(await rec.value(METRICS.toolDuration, { [LABELS.tool]: 'neonpanel_companies_list', [LABELS.outcome]: 'ok' })).toBeGreaterThanOrEqual(1);
+  });
+
   /** A 2026-07-28 `tools/call` of `neonpanel_companies_list`, with `_meta` trace context and any extra headers. */
   function modernToolCall(traceparent: string, headers: Record<string, string> = {}): Promise<Response> {
     return fetch(`${stack.server.base}/mcp`, {
