@@ -53,6 +53,9 @@ export interface UpstreamFigure {
   /** ours − direct: the latency our server adds. */
   addedP50Ms: number;
   addedP99Ms: number;
+  /** Through the raw forwarding hop (servers/hop.ts): what one more process costs here. */
+  hopP50Ms: number;
+  hopP99Ms: number;
 }
 
 export interface MemorySnapshot {

@@ -51,8 +51,12 @@ export function renderText(report: BenchReport): string {
   if (report.upstream.length > 0) {
     out.push('', `Latency added over calling the sandbox directly (fixed upstream latency ${report.upstream[0]!.upstreamLatencyMs} ms)`);
     out.push(table(
-      ['Conc', 'direct p50', 'direct p99', 'ours p50', 'ours p99', 'added p50 ms', 'added p99 ms'],
-      report.upstream.map((u) => [String(u.concurrency), num(u.directP50Ms, 2), num(u.directP99Ms, 2), num(u.oursP50Ms, 2), num(u.oursP99Ms, 2), num(u.addedP50Ms, 2), num(u.addedP99Ms, 2)]),
+      ['Conc', 'direct p50', 'direct p99', 'raw hop p50', 'raw hop p99', 'ours p50', 'ours p99', 'added p50 ms', 'added p99 ms', 'added by a raw hop p50 / p99 ms'],
+      report.upstream.map((u) => [
+        String(u.concurrency), num(u.directP50Ms, 2), num(u.directP99Ms, 2), num(u.hopP50Ms, 2), num(u.hopP99Ms, 2),
+        num(u.oursP50Ms, 2), num(u.oursP99Ms, 2), num(u.addedP50Ms, 2), num(u.addedP99Ms, 2),
+        `${num(u.hopP50Ms - u.directP50Ms, 2)} / ${num(u.hopP99Ms - u.directP99Ms, 2)}`,
+      ]),
     ));
   }
 

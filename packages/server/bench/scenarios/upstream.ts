@@ -1,9 +1,10 @@
 /**
  * A tool in front of NeonPanel: `neonpanel_companies_list` through our server against the
  * same GET sent straight to the sandbox, which answers every request after a fixed delay.
- * The difference in latency is what our server adds.
+ * The difference in latency is what our server adds. A raw forwarding hop (node:http + undici,
+ * no auth, no MCP) is measured beside them: what any process in the path costs on this machine.
  */
-import { startOurs, startSandbox, type ServerHandle } from '../servers/launch.js';
+import { startHop, startOurs, startSandbox, type ServerHandle } from '../servers/launch.js';
 import type { Row, UpstreamFigure } from '../results.js';
 import type { CannonProfile } from '../load/jobs.js';
 import { bearer, UPSTREAM_DIRECT_PATH, UPSTREAM_TOOL } from '../load/mcp.js';
@@ -23,7 +24,9 @@ export const upstreamScenario: Scenario = async (ctx) => {
   const scenario = `upstream (sandbox +${latency} ms)`;
   const sandbox = ctx.own(await startSandbox(ctx.launch, latency));
   const ours = ctx.own(await startOurs(ctx.launch, { mode: 'stateless', upstreamUrl: sandbox.url }));
+  const hop = ctx.own(await startHop(ctx.launch, sandbox.url));
   await checkDirect(sandbox.url, tokens[0]!);
+  await checkDirect(hop.url, tokens[0]!);
   await checkToolCall(ours.url, tokens[0]!, UPSTREAM_TOOL);
   const worker = ctx.startWorker();
 
@@ -38,8 +41,9 @@ export const upstreamScenario: Scenario = async (ctx) => {
     };
     // CPU and RSS of the direct row are the sandbox's; of our row, our server's.
     const direct = await run(sandbox, sandbox, 'upstream-direct', 'sandbox (direct)');
+    const hopped = await run(hop, hop, 'upstream-direct', hop.name);
     const mine = await run(ours, ours, 'upstream-call', ours.name);
-    rows.push(direct, mine);
+    rows.push(direct, hopped, mine);
     upstream.push({
       concurrency: connections,
       upstreamLatencyMs: latency,
@@ -49,6 +53,8 @@ export const upstreamScenario: Scenario = async (ctx) => {
       oursP99Ms: mine.p99Ms,
       addedP50Ms: mine.p50Ms - direct.p50Ms,
       addedP99Ms: mine.p99Ms - direct.p99Ms,
+      hopP50Ms: hopped.p50Ms,
+      hopP99Ms: hopped.p99Ms,
     });
   }
   return { rows, upstream, problems: rows.map(runProblem).filter((p): p is string => p !== undefined) };

@@ -9,7 +9,7 @@ import { BENCH_AUDIENCE, type BenchIssuer } from '../auth/issuer.js';
 import { benchFile, OURS_MAIN } from '../paths.js';
 import { freePort, waitForPort } from './ports.js';
 
-export type ServerRole = 'baseline' | 'v2-reference' | 'floor' | 'ours' | 'sandbox';
+export type ServerRole = 'baseline' | 'v2-reference' | 'floor' | 'hop' | 'ours' | 'sandbox';
 
 export interface ServerHandle {
   /** Row label in the report: `baseline`, `ours (stateless)`, … */
@@ -100,6 +100,12 @@ export async function startV2Reference(options: LaunchOptions): Promise<ServerHa
 export async function startFloor(options: LaunchOptions): Promise<ServerHandle> {
   const port = await freePort();
   return launch('floor (node:http)', 'floor', benchFile('servers/floor.js'), { NODE_ENV: 'production', PORT: String(port) }, options);
+}
+
+/** The raw forwarding hop (`servers/hop.ts`) in front of `targetUrl`: no auth, no MCP. */
+export async function startHop(options: LaunchOptions, targetUrl: string): Promise<ServerHandle> {
+  const port = await freePort();
+  return launch('hop (node:http + undici)', 'hop', benchFile('servers/hop.js'), { NODE_ENV: 'production', PORT: String(port), TARGET: targetUrl }, options);
 }
 
 export interface OursOptions {
