@@ -39,7 +39,7 @@ export const upstreamScenario: Scenario = async (ctx) => {
       await worker.cannon({ ...job, durationS: options.warmupS });
       return toRow(scenario, label, connections, 'request', await measure(measured, () => worker.cannon({ ...job, durationS: options.measureS })));
     };
-    // CPU and RSS of the direct row are the sandbox's; of our row, our server's.
+    // CPU and RSS of each row are its target's: the sandbox's, the hop's, our server's.
     const direct = await run(sandbox, sandbox, 'upstream-direct', 'sandbox (direct)');
     const hopped = await run(hop, hop, 'upstream-direct', hop.name);
     const mine = await run(ours, ours, 'upstream-call', ours.name);

@@ -1,10 +1,9 @@
 /** The label functions: fixed words out, whatever comes in; and the cache of attribute sets. */
 import { describe, expect, it } from '@jest/globals';
-import { eraLabel, routeLabel, upstreamOutcomeLabel, isTracedRoute } from '../../src/telemetry/vocabulary.js';
+import { attributeCache, eraLabel, routeLabel, upstreamOutcomeLabel, isTracedRoute } from '../../src/telemetry/vocabulary.js';
 import { outcomeOfError, outcomeOfResult, TOOL_OUTCOMES } from '../../src/tools/outcome.js';
 import { NeonPanelError } from '../../src/neonpanel/errors.js';
 import { InsufficientScopeError, ToolInputError, UnknownToolError } from '../../src/tools/errors.js';
-import { attributeCache } from '../../src/telemetry/telemetry.js';
 
 const upstream = (kind: ConstructorParameters<typeof NeonPanelError>[0]['kind'], failure: ConstructorParameters<typeof NeonPanelError>[0]['failure'], status?: number) =>
   new NeonPanelError({ kind, failure, toolMessage: 'x', ...(status !== undefined ? { status } : {}) });
