@@ -164,6 +164,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     });
   });
 
+  await store.ready();
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(config.port, config.host, () => {

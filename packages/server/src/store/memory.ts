@@ -59,6 +59,7 @@ export function createMemoryStore(): SharedStore {
     sessions: (limits: SessionLimits) => new InMemorySessionStore(limits),
     limiter: (prefix, points, durationS) => new RateLimiterMemory({ keyPrefix: prefix, points, duration: durationS }),
     health: async () => 'ok',
+    ready: async () => {},
     close: async () => {},
   };
 }

@@ -232,13 +232,14 @@ class RedisRelay implements SessionRelay {
 export function createRedisStore(options: RedisStoreOptions): SharedStore {
   const prefix = options.prefix ?? 'mcp:';
   const onError = options.onError ?? (() => {});
+  const connectTimeoutMs = Math.max(options.commandTimeoutMs, 2_000);
   const redis = new Redis(options.url, {
     ...(options.password ? { password: options.password } : {}),
     enableOfflineQueue: false,
     // Commands issued in the same tick go out as one pipeline: under load, far fewer writes.
     enableAutoPipelining: true,
     commandTimeout: options.commandTimeoutMs,
-    connectTimeout: Math.max(options.commandTimeoutMs, 2_000),
+    connectTimeout: connectTimeoutMs,
     maxRetriesPerRequest: 0,
     // Reconnect for ever, at most every 2 s: the server recovers by itself when Redis returns.
     retryStrategy: (attempt: number) => Math.min(100 * attempt, 2_000),
@@ -258,6 +259,18 @@ export function createRedisStore(options: RedisStoreOptions): SharedStore {
       } catch {
         return 'unreachable';
       }
+    },
+    ready() {
+      if (redis.status === 'ready') return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const done = (): void => {
+          clearTimeout(timer);
+          redis.off('ready', done);
+          resolve();
+        };
+        const timer = setTimeout(done, connectTimeoutMs);
+        redis.once('ready', done);
+      });
     },
     async close() {
       await relay.close();

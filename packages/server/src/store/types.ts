@@ -46,6 +46,13 @@ export interface SharedStore {
   /** A limiter of `points` per `durationS`, under `prefix`, counted wherever the store is. */
   limiter(prefix: string, points: number, durationS: number): RateLimiterAbstract;
   health(): Promise<StoreHealth>;
+  /**
+   * Resolves once the store can answer, or after its connect timeout if it cannot: never
+   * rejects. Start-up waits for it before listening, so a fresh task does not answer its first
+   * requests 503 while its connection is still being made; a store that is down at start-up
+   * still lets the server start and recover by itself.
+   */
+  ready(): Promise<void>;
   close(): Promise<void>;
 }
 
