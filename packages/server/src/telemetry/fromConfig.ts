@@ -11,13 +11,13 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConsoleMetricExporter, PeriodicExportingMetricReader, type IMetricReader } from '@opentelemetry/sdk-metrics';
+import { AggregationTemporality, ConsoleMetricExporter, InstrumentType, PeriodicExportingMetricReader, type IMetricReader } from '@opentelemetry/sdk-metrics';
 import { BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import type { Config } from '../config.js';
-import { createTelemetry, disabledTelemetry, type Telemetry } from './telemetry.js';
+import { createTelemetry, disabledTelemetry, type HistogramProducerFor, type Telemetry } from './telemetry.js';
 
 export interface ConfiguredTelemetry {
   telemetry: Telemetry;
@@ -43,24 +43,40 @@ async function listenForScrapes(exporter: PrometheusExporter, port: number): Pro
 export async function telemetryFromConfig(config: Config): Promise<ConfiguredTelemetry> {
   const t = config.telemetry;
   if (t.mode === 'off') return { telemetry: disabledTelemetry, close: async () => {} };
-  const readers: IMetricReader[] = [];
   const processors: SpanProcessor[] = [];
-  let scrapeServer: http.Server | undefined;
+  let readers: (histograms: HistogramProducerFor) => IMetricReader[];
   if (t.mode === 'prometheus') {
-    const exporter = new PrometheusExporter({ preventServerStart: true });
-    readers.push(exporter);
-    scrapeServer = await listenForScrapes(exporter, t.metricsPort);
-  } else if (t.mode === 'otlp') {
-    readers.push(new PeriodicExportingMetricReader({
-      exporter: new OTLPMetricExporter({ url: `${t.otlpEndpoint}/v1/metrics` }),
+    let exporter!: PrometheusExporter;
+    readers = (histograms) => [(exporter = new PrometheusExporter({ preventServerStart: true, metricProducers: [histograms(AggregationTemporality.CUMULATIVE)] }))];
+    const telemetry = createTelemetry({ metricReaders: readers, spanProcessors: processors, traceSampleRatio: t.traceSampleRatio });
+    const scrapeServer = await listenForScrapes(exporter, t.metricsPort).catch(async (error: unknown) => {
+      await telemetry.shutdown();
+      throw error;
+    });
+    return withClose(telemetry, scrapeServer);
+  }
+  if (t.mode === 'otlp') {
+    const exporter = new OTLPMetricExporter({ url: `${t.otlpEndpoint}/v1/metrics` });
+    readers = (histograms) => [new PeriodicExportingMetricReader({
+      exporter,
       exportIntervalMillis: t.exportIntervalMs,
-    }));
+      // The exporter's preference (OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE) holds for our histograms too.
+      metricProducers: [histograms(exporter.selectAggregationTemporality(InstrumentType.HISTOGRAM))],
+    })];
     processors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url: `${t.otlpEndpoint}/v1/traces` })));
   } else {
-    readers.push(new PeriodicExportingMetricReader({ exporter: new ConsoleMetricExporter(), exportIntervalMillis: t.exportIntervalMs }));
+    const exporter = new ConsoleMetricExporter();
+    readers = (histograms) => [new PeriodicExportingMetricReader({
+      exporter,
+      exportIntervalMillis: t.exportIntervalMs,
+      metricProducers: [histograms(exporter.selectAggregationTemporality(InstrumentType.HISTOGRAM))],
+    })];
     processors.push(new SimpleSpanProcessor(new ConsoleSpanExporter()));
   }
-  const telemetry = createTelemetry({ metricReaders: readers, spanProcessors: processors, traceSampleRatio: t.traceSampleRatio });
+  return withClose(createTelemetry({ metricReaders: readers, spanProcessors: processors, traceSampleRatio: t.traceSampleRatio }), undefined);
+}
+
+function withClose(telemetry: Telemetry, scrapeServer: http.Server | undefined): ConfiguredTelemetry {
   const port = scrapeServer ? (scrapeServer.address() as AddressInfo).port : undefined;
   return {
     telemetry,

@@ -26,6 +26,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import {
+  INVALID_SPAN_CONTEXT,
   ROOT_CONTEXT,
   trace,
   SpanKind,
@@ -33,7 +34,6 @@ import {
   TraceFlags,
   type Context,
   type Counter,
-  type Histogram,
   type Span,
   type SpanOptions,
   type TextMapGetter,
@@ -41,16 +41,18 @@ import {
 } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { MeterProvider, type IMetricReader } from '@opentelemetry/sdk-metrics';
+import { MeterProvider, type AggregationTemporality, type IMetricReader, type MetricProducer } from '@opentelemetry/sdk-metrics';
 import {
+  AlwaysOnSampler,
   BasicTracerProvider,
   ParentBasedSampler,
-  TraceIdRatioBasedSampler,
+  RandomIdGenerator,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import type { TraceParent, UpstreamCallObservation, UpstreamObserver } from '../neonpanel/types.js';
 import { SERVICE_NAME, VERSION } from '../version.js';
-import { attributeCache, DURATION_BUCKETS_SECONDS, LABELS, METRICS, upstreamOutcomeLabel } from './vocabulary.js';
+import { DurationHistogram, histogramProducer } from './histograms.js';
+import { DURATION_BUCKETS_SECONDS, LABELS, METRICS, upstreamOutcomeLabel } from './vocabulary.js';
 
 /** One HTTP request being observed. */
 export interface RequestObservation {
@@ -99,6 +101,15 @@ const asTraceParent = (ctx: Context): TraceParent => ctx as unknown as TracePare
 const contextOf = (parent: TraceParent | undefined): Context => (parent as unknown as Context | undefined) ?? ROOT_CONTEXT;
 const ROOT_TRACE = asTraceParent(ROOT_CONTEXT);
 
+/**
+ * A new trace that head sampling left out: a span that is not sampled and has no ids. Nothing
+ * is made under it (isUnsampled), and its ids are only minted when a NeonPanel call needs a
+ * `traceparent` (see `upstream.start`). Making an SDK span here instead, for the nine requests
+ * in ten that are not sampled, cost two random ids, a sampler call, a span object and a
+ * context per request, for ids no one records.
+ */
+const UNSAMPLED_ROOT: Context = trace.setSpan(ROOT_CONTEXT, trace.wrapSpanContext(INVALID_SPAN_CONTEXT));
+
 /** A context whose span (local or remote) is known and not sampled; a root context is not. */
 function isUnsampled(ctx: Context): boolean {
   const span = trace.getSpan(ctx);
@@ -123,9 +134,16 @@ export const disabledTelemetry: Telemetry = Object.freeze({
   shutdown: async () => {},
 });
 
+/** A producer of the duration histograms (histograms.ts) for a reader of the given temporality. */
+export type HistogramProducerFor = (temporality: AggregationTemporality) => MetricProducer;
+
 export interface TelemetryOptions {
-  /** Where metrics go: a periodic OTLP reader, the Prometheus exporter, or a test reader. */
-  metricReaders: IMetricReader[];
+  /**
+   * Where metrics go: a periodic OTLP reader, the Prometheus exporter, or a test reader. Each
+   * reader is built with `histograms(its temporality)` among its `metricProducers`, since the
+   * duration histograms are aggregated outside the SDK (histograms.ts says why).
+   */
+  metricReaders: (histograms: HistogramProducerFor) => IMetricReader[];
   /** Where finished spans go (batch to OTLP, console, or an in-memory test exporter). */
   spanProcessors: SpanProcessor[];
   /** Head sampling for traces a client did not start; a sampled `traceparent` is always followed. */
@@ -148,27 +166,45 @@ const metaGetter: TextMapGetter<Record<string, unknown>> = {
 
 export function createTelemetry(options: TelemetryOptions): Telemetry {
   const resource = resourceFromAttributes({ 'service.name': SERVICE_NAME, 'service.version': VERSION });
-  const meterProvider = new MeterProvider({ resource, readers: options.metricReaders });
+  const requestDuration = new DurationHistogram({ name: METRICS.requestDuration, unit: 's', description: 'HTTP requests by route, method, protocol era and status' }, DURATION_BUCKETS_SECONDS);
+  const toolDuration = new DurationHistogram({ name: METRICS.toolDuration, unit: 's', description: 'Tool calls by tool and outcome' }, DURATION_BUCKETS_SECONDS);
+  const upstreamDuration = new DurationHistogram({ name: METRICS.upstreamDuration, unit: 's', description: 'NeonPanel requests by operation, method and status' }, DURATION_BUCKETS_SECONDS);
+  const scope = { name: SERVICE_NAME, version: VERSION };
+  const histograms = [requestDuration, toolDuration, upstreamDuration];
+  const meterProvider = new MeterProvider({
+    resource,
+    readers: options.metricReaders((temporality) => histogramProducer(histograms, resource, scope, temporality)),
+  });
   const tracerProvider = new BasicTracerProvider({
     resource,
-    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(options.traceSampleRatio) }),
+    // Roots are decided in `newTraceOr` below, before any span is made; a span the SDK is asked
+    // for as a root is one head sampling kept.
+    sampler: new ParentBasedSampler({ root: new AlwaysOnSampler() }),
     spanProcessors: options.spanProcessors,
   });
   const meter = meterProvider.getMeter(SERVICE_NAME, VERSION);
   const tracer: Tracer = tracerProvider.getTracer(SERVICE_NAME, VERSION);
   const propagator = new W3CTraceContextPropagator();
-  const advice = { explicitBucketBoundaries: DURATION_BUCKETS_SECONDS };
 
-  const requestDuration: Histogram = meter.createHistogram(METRICS.requestDuration, { unit: 's', description: 'HTTP requests by route, method, protocol era and status', advice });
   const authFailures: Counter = meter.createCounter(METRICS.authFailures, { description: 'Refused authentications by reason' });
-  const toolDuration: Histogram = meter.createHistogram(METRICS.toolDuration, { unit: 's', description: 'Tool calls by tool and outcome', advice });
-  const upstreamDuration: Histogram = meter.createHistogram(METRICS.upstreamDuration, { unit: 's', description: 'NeonPanel requests by operation, method and status', advice });
   const upstreamRetries: Counter = meter.createCounter(METRICS.upstreamRetries, { description: 'Retried NeonPanel attempts by operation' });
   const limitRefusals: Counter = meter.createCounter(METRICS.limitRefusals, { description: 'Requests refused by a limit' });
   const storeErrors: Counter = meter.createCounter(METRICS.storeErrors, { description: 'Failed shared-store operations' });
 
   const seconds = (startedAt: number): number => (performance.now() - startedAt) / 1000;
-  const labelSets = attributeCache();
+  const ids = new RandomIdGenerator();
+
+  /**
+   * `ctx` itself when it carries a span; otherwise a new trace starts here, and head sampling
+   * (TRACE_SAMPLE_RATIO) decides it: kept, the root context (the SDK then makes a recorded
+   * root span); left out, UNSAMPLED_ROOT. The SDK's TraceIdRatioBasedSampler decides from the
+   * trace id, which only helps when another service decides the same trace from the same id;
+   * a root's id is made here, so a random draw decides it as well, before any id exists.
+   */
+  function newTraceOr(ctx: Context): Context {
+    if (trace.getSpan(ctx) !== undefined) return ctx;
+    return Math.random() < options.traceSampleRatio ? ctx : UNSAMPLED_ROOT;
+  }
 
   function endSpan(span: Span, failed: boolean): void {
     if (failed) span.setStatus({ code: SpanStatusCode.ERROR });
@@ -188,26 +224,30 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
   const upstream: UpstreamObserver = {
     start(operation, method, headers, parent): UpstreamCallObservation {
       const startedAt = performance.now();
-      const parentContext = contextOf(parent);
+      const parentContext = newTraceOr(contextOf(parent));
       const span = childSpan(`NeonPanel ${method} ${operation}`, {
         kind: SpanKind.CLIENT,
         attributes: { [LABELS.method]: method, [LABELS.operation]: operation },
       }, parentContext);
-      // Sampled or not, the trace's ids travel to NeonPanel.
-      propagator.inject(withSpan(parentContext, span), headers, { set: (carrier, key, value) => carrier.set(key, value) });
+      // Sampled or not, a trace's ids travel to NeonPanel. A trace head sampling left out gets
+      // its ids now, unsampled: fresh for each NeonPanel call, since nothing of it is recorded.
+      const sent = parentContext === UNSAMPLED_ROOT
+        ? trace.setSpan(ROOT_CONTEXT, trace.wrapSpanContext({ traceId: ids.generateTraceId(), spanId: ids.generateSpanId(), traceFlags: TraceFlags.NONE }))
+        : withSpan(parentContext, span);
+      propagator.inject(sent, headers, { set: (carrier, key, value) => carrier.set(key, value) });
       let retries = 0;
       return {
         retried() {
           retries += 1;
-          upstreamRetries.add(1, labelSets(`r ${operation}`, () => ({ [LABELS.operation]: operation })));
+          upstreamRetries.add(1, { [LABELS.operation]: operation });
         },
         end(status) {
-          upstreamDuration.record(seconds(startedAt), labelSets(`u ${operation} ${method} ${status}`, () => ({
+          upstreamDuration.seriesFor(`${operation} ${method} ${status}`, () => ({
             [LABELS.operation]: operation,
             [LABELS.method]: method,
             [LABELS.status]: String(status),
             [LABELS.upstreamOutcome]: upstreamOutcomeLabel(status),
-          })));
+          })).record(seconds(startedAt));
           if (!span) return;
           span.setAttribute(LABELS.status, String(status));
           if (retries > 0) span.setAttribute('neonpanel.retries', retries);
@@ -221,19 +261,21 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
     enabled: true,
     startRequest(method, route, headers, traced) {
       const startedAt = performance.now();
-      const parent = headers['traceparent'] === undefined ? ROOT_CONTEXT : propagator.extract(ROOT_CONTEXT, headers, headerGetter);
+      // Untraced routes (health checks) make no span and start no trace.
+      const parent = !traced ? ROOT_CONTEXT
+        : newTraceOr(headers['traceparent'] === undefined ? ROOT_CONTEXT : propagator.extract(ROOT_CONTEXT, headers, headerGetter));
       const span = traced
-        ? tracer.startSpan(`${method} ${route}`, { kind: SpanKind.SERVER, attributes: { [LABELS.method]: method, [LABELS.route]: route } }, parent)
+        ? childSpan(`${method} ${route}`, { kind: SpanKind.SERVER, attributes: { [LABELS.method]: method, [LABELS.route]: route } }, parent)
         : undefined;
       return {
         context: asTraceParent(withSpan(parent, span)),
         end(status, era) {
-          requestDuration.record(seconds(startedAt), labelSets(`h ${route} ${method} ${era} ${status}`, () => ({
+          requestDuration.seriesFor(`${route} ${method} ${era} ${status}`, () => ({
             [LABELS.route]: route,
             [LABELS.method]: method,
             [LABELS.era]: era,
             [LABELS.status]: status,
-          })));
+          })).record(seconds(startedAt));
           if (span) {
             span.setAttributes({ [LABELS.status]: status, [LABELS.era]: era });
             endSpan(span, status >= 500);
@@ -246,7 +288,7 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
     },
     observeTool(name, run, parent) {
       const startedAt = performance.now();
-      const parentContext = contextOf(parent);
+      const parentContext = newTraceOr(contextOf(parent));
       const span = childSpan(`tools/call ${name}`, { kind: SpanKind.INTERNAL, attributes: { [LABELS.tool]: name } }, parentContext);
       let ended: string | undefined;
       const outcome = (value: string): void => {
@@ -254,7 +296,7 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
       };
       const finish = (): void => {
         const value = ended ?? 'tool_error';
-        toolDuration.record(seconds(startedAt), labelSets(`t ${name} ${value}`, () => ({ [LABELS.tool]: name, [LABELS.outcome]: value })));
+        toolDuration.seriesFor(`${name} ${value}`, () => ({ [LABELS.tool]: name, [LABELS.outcome]: value })).record(seconds(startedAt));
         if (span) {
           span.setAttribute(LABELS.outcome, value);
           endSpan(span, value !== 'ok');

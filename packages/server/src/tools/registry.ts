@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { PublishedTool, ToolContext, ToolDefinition, ToolRegistry } from './types.js';
 import type { TraceParent } from '../neonpanel/types.js';
+import { UNKNOWN_TOOL_LABEL } from '../telemetry/vocabulary.js';
 import { InsufficientScopeError, ToolInputError, UnknownToolError, UpstreamUnauthorizedError } from './errors.js';
 import { errorResult } from './result.js';
 import { NeonPanelError } from '../neonpanel/errors.js';
@@ -113,7 +114,8 @@ export function createRegistry(definitions: readonly ToolDefinition[], options: 
     call(name: string, args: unknown, context: ToolContext): Promise<CallToolResult> {
       const observe = options.observe;
       if (!observe) return invoke(name, args, context, UNOBSERVED);
-      return observe(name, (outcome, trace) => invoke(name, args, trace === context.trace ? context : { ...context, trace }, outcome), context.trace);
+      const label = entries.has(name) ? name : UNKNOWN_TOOL_LABEL;
+      return observe(label, (outcome, trace) => invoke(name, args, trace === context.trace ? context : { ...context, trace }, outcome), context.trace);
     },
   };
 

@@ -2,7 +2,7 @@
  * Telemetry with in-memory exporters, and readers for what it collected: each series as
  * `{ name, attributes, value }` (a counter's sum, a histogram's count, a gauge's value).
  */
-import { DataPointType, MetricReader, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import { AggregationTemporality, DataPointType, MetricReader, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { createTelemetry, type Telemetry } from '../../src/telemetry/telemetry.js';
 
@@ -44,10 +44,15 @@ function flatten(metrics: ResourceMetrics): Series[] {
   return out;
 }
 
-export function recordingTelemetry(): RecordingTelemetry {
-  const reader = new TestMetricReader();
+/** `traceSampleRatio`: head sampling of new traces; every one by default, so tests see every span. */
+export function recordingTelemetry(traceSampleRatio = 1): RecordingTelemetry {
+  let reader!: TestMetricReader;
   const spans = new InMemorySpanExporter();
-  const telemetry = createTelemetry({ metricReaders: [reader], spanProcessors: [new SimpleSpanProcessor(spans)], traceSampleRatio: 1 });
+  const telemetry = createTelemetry({
+    metricReaders: (histograms) => [(reader = new TestMetricReader({ metricProducers: [histograms(AggregationTemporality.CUMULATIVE)] }))],
+    spanProcessors: [new SimpleSpanProcessor(spans)],
+    traceSampleRatio,
+  });
   const collected = async (): Promise<ResourceMetrics> => (await reader.collect()).resourceMetrics;
   const series = async () => flatten(await collected());
   return {

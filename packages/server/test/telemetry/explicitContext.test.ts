@@ -121,6 +121,55 @@ describe('traceParentOf: `_meta` (SEP-414) wins over the HTTP request', () => {
   });
 });
 
+describe('head sampling of new traces', () => {
+  const neverSampled = recordingTelemetry(0);
+  const alwaysSampled = recordingTelemetry(1);
+  afterAll(() => Promise.all([neverSampled.telemetry.shutdown(), alwaysSampled.telemetry.shutdown()]));
+
+  /** A request with no client trace context, one tool call in it and two NeonPanel calls: what NeonPanel was sent. */
+  async function newTrace(telemetry: typeof rec.telemetry): Promise<string[]> {
+    const observation = telemetry.startRequest('POST', '/mcp', {}, true);
+    const sent: string[] = [];
+    await telemetry.observeTool('test_head', async (outcome, toolTrace) => {
+      for (let i = 0; i < 2; i += 1) {
+        const headers = new Headers();
+        telemetry.upstream.start('/api/v1/head', 'GET', headers, toolTrace).end(200);
+        sent.push(headers.get('traceparent') ?? 'none');
+      }
+      outcome('ok');
+    }, observation.context);
+    observation.end(200, 'legacy');
+    return sent;
+  }
+
+  it('left out: no span at any level; NeonPanel still gets a valid, unsampled traceparent; the metrics still count', async () => {
+    const sent = await newTrace(neverSampled.telemetry);
+    expect(neverSampled.spans()).toEqual([]);
+    for (const header of sent) expect(header).toMatch(/^00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-00$/);
+    expect(await neverSampled.value('mcp.tool.duration', { 'mcp.tool.name': 'test_head', outcome: 'ok' })).toBe(1);
+    expect(await neverSampled.value('mcp.http.request.duration', { 'http.route': '/mcp' })).toBe(1);
+  });
+
+  it('kept: request, tool and NeonPanel spans in one trace, and NeonPanel is named its own span, sampled', async () => {
+    const sent = await newTrace(alwaysSampled.telemetry);
+    const server = alwaysSampled.spans().find((s) => s.name === 'POST /mcp')!;
+    const tool = alwaysSampled.spans().find((s) => s.name === 'tools/call test_head')!;
+    const clients = alwaysSampled.spans().filter((s) => s.name === 'NeonPanel GET /api/v1/head');
+    expect(server.parentSpanContext).toBeUndefined();
+    expect(tool.parentSpanContext?.spanId).toBe(server.spanContext().spanId);
+    expect(clients).toHaveLength(2);
+    const traceId = server.spanContext().traceId;
+    expect(sent).toEqual(clients.map((c) => `00-${traceId}-${c.spanContext().spanId}-01`));
+  });
+
+  it('a tool call with no parent at all is a new trace too, decided the same way', async () => {
+    await neverSampled.telemetry.observeTool('test_orphan', async (outcome) => outcome('ok'), undefined);
+    await alwaysSampled.telemetry.observeTool('test_orphan', async (outcome) => outcome('ok'), undefined);
+    expect(neverSampled.spans()).toEqual([]);
+    expect(alwaysSampled.spans().filter((s) => s.name === 'tools/call test_orphan')).toHaveLength(1);
+  });
+});
+
 describe('the dispatcher carries the parent in CallMeta', () => {
   const sink: ResponseSink = { response: () => {}, related: () => {} };
   const request = (id: number, meta?: Record<string, unknown>): JSONRPCRequest =>

@@ -12,7 +12,7 @@ import { ALICE, startToolStack, type ToolStack } from '../tools/stack.js';
 import { claimsFor } from '../helpers/server.js';
 import { recordingTelemetry, type RecordingTelemetry } from '../helpers/telemetry.js';
 import { DEMO_COMPANIES } from '../../src/dev/demoUsers.js';
-import { METRICS, LABELS } from '../../src/telemetry/vocabulary.js';
+import { METRICS, LABELS, UNKNOWN_TOOL_LABEL } from '../../src/telemetry/vocabulary.js';
 import { AUTH_FAILURE_REASONS } from '../../src/auth/errors.js';
 
 let stack: ToolStack;
@@ -144,6 +144,14 @@ describe('requests, tools and NeonPanel', () => {
     for (const s of upstream) expect(String(s.attributes[LABELS.operation])).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
   });
 
+  it('a call to a tool the server does not offer is counted as `unknown`, never by the name the client sent', async () => {
+    const sent = 'not_a_tool eyJhbGciOi secret';
+    const before = await rec.value(METRICS.toolDuration, { [LABELS.tool]: UNKNOWN_TOOL_LABEL, [LABELS.outcome]: 'unknown_tool' });
+    expect((await post(`Bearer ${token}`, sent)).status).toBe(404);
+    expect(await rec.value(METRICS.toolDuration, { [LABELS.tool]: UNKNOWN_TOOL_LABEL, [LABELS.outcome]: 'unknown_tool' })).toBe(before + 1);
+    expect(await rec.exportedText()).not.toContain('not_a_tool');
+  });
+
   it('counts NeonPanel retries by operation', async () => {
     const before = await rec.value(METRICS.upstreamRetries);
     stack.sandbox.setFaults({ status: 503, count: 1 });
@@ -207,8 +215,8 @@ describe('trace context', () => {
     expect(rec.spans().slice(spansBefore).filter((s) => s.spanContext().traceId === UNSAMPLED_TRACE)).toEqual([]);
     for (const r of upstream) {
       expect(r.traceparent).toMatch(new RegExp(`^00-${UNSAMPLED_TRACE}-[0-9a-f]{16}-00$`));
-      // Our request span (not recorded) is NeonPanel's parent, not the client's span.
-      expect(r.traceparent!.split('-')[2]).not.toBe(CLIENT_SPAN);
+      // No span of ours is made under an unsampled parent, so NeonPanel's parent is the client's span.
+      expect(r.traceparent!.split('-')[2]).toBe(CLIENT_SPAN);
     }
     // The tool's metrics do not depend on sampling.
     expect(await rec.value(METRICS.toolDuration, { [LABELS.tool]: 'neonpanel_companies_list', [LABELS.outcome]: 'ok' })).toBeGreaterThanOrEqual(1);

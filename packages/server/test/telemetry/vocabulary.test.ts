@@ -1,6 +1,6 @@
 /** The label functions: fixed words out, whatever comes in; and the cache of attribute sets. */
 import { describe, expect, it } from '@jest/globals';
-import { attributeCache, eraLabel, routeLabel, upstreamOutcomeLabel, isTracedRoute } from '../../src/telemetry/vocabulary.js';
+import { eraLabel, routeLabel, upstreamOutcomeLabel, isTracedRoute } from '../../src/telemetry/vocabulary.js';
 import { outcomeOfError, outcomeOfResult, TOOL_OUTCOMES } from '../../src/tools/outcome.js';
 import { NeonPanelError } from '../../src/neonpanel/errors.js';
 import { InsufficientScopeError, ToolInputError, UnknownToolError } from '../../src/tools/errors.js';
@@ -63,31 +63,5 @@ describe('tool outcomes', () => {
     expect(outcomeOfResult({ content: [], isError: true })).toBe('tool_error');
     expect(outcomeOfResult({ content: [] })).toBe('ok');
     expect(new Set(TOOL_OUTCOMES).size).toBe(TOOL_OUTCOMES.length);
-  });
-});
-
-describe('attributeCache', () => {
-  it('hands back the same frozen set for a key, made once', () => {
-    const sets = attributeCache();
-    let made = 0;
-    const make = () => {
-      made += 1;
-      return { route: '/mcp', status: 200 };
-    };
-    const first = sets('k', make);
-    expect(sets('k', make)).toBe(first);
-    expect(made).toBe(1);
-    expect(Object.isFrozen(first)).toBe(true);
-    expect(first).toEqual({ route: '/mcp', status: 200 });
-  });
-
-  it('keeps no more than its limit: past it, a set is made afresh every time', () => {
-    const sets = attributeCache(2);
-    sets('a', () => ({ a: 1 }));
-    sets('b', () => ({ b: 1 }));
-    const third = sets('c', () => ({ c: 1 }));
-    expect(sets('c', () => ({ c: 1 }))).not.toBe(third);
-    expect(sets('c', () => ({ c: 1 }))).toEqual({ c: 1 });
-    expect(sets('a', () => ({ a: 2 }))).toEqual({ a: 1 });
   });
 });
