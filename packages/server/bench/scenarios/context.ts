@@ -50,6 +50,62 @@ export async function measure(server: ServerHandle, load: () => Promise<LoadResu
   };
 }
 
+/**
+ * Measures several servers in `rounds` short turns each, in a rotating order, and pools each
+ * server's turns: counts, durations and CPU are summed; latencies are the median of its turns'
+ * (p50, p90, p99, mean) and the largest (max). For ratios between servers under the same load:
+ * on a shared machine whose speed drifts by tens of percent from one ten-second stretch to the
+ * next, back-to-back runs put that drift into the ratio, while turns spread it over every server.
+ */
+export async function measureInterleaved<K extends string>(
+  servers: Record<K, ServerHandle>,
+  rounds: number,
+  turn: (server: ServerHandle, key: K) => Promise<LoadResult>,
+): Promise<Record<K, Measured>> {
+  const keys = Object.keys(servers) as K[];
+  const turns = new Map<K, Measured[]>(keys.map((k) => [k, []]));
+  for (let round = 0; round < rounds; round += 1) {
+    for (let i = 0; i < keys.length; i += 1) {
+      const key = keys[(i + round) % keys.length]!;
+      turns.get(key)!.push(await measure(servers[key], () => turn(servers[key], key)));
+    }
+  }
+  return Object.fromEntries(keys.map((k) => [k, pooled(turns.get(k)!)])) as Record<K, Measured>;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function pooled(turns: Measured[]): Measured {
+  const sum = (f: (l: LoadResult) => number) => turns.reduce((total, t) => total + f(t.load), 0);
+  const statusCodes: Record<string, number> = {};
+  for (const t of turns) for (const [code, n] of Object.entries(t.load.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + n;
+  const latency = (f: (l: LoadResult) => number) => median(turns.map((t) => f(t.load)));
+  return {
+    load: {
+      requests: sum((l) => l.requests),
+      operations: sum((l) => l.operations),
+      durationS: sum((l) => l.durationS),
+      latencyMs: {
+        p50: latency((l) => l.latencyMs.p50),
+        p90: latency((l) => l.latencyMs.p90),
+        p99: latency((l) => l.latencyMs.p99),
+        mean: latency((l) => l.latencyMs.mean),
+        max: Math.max(...turns.map((t) => t.load.latencyMs.max)),
+      },
+      non2xx: sum((l) => l.non2xx),
+      errors: sum((l) => l.errors),
+      mismatches: sum((l) => l.mismatches),
+      statusCodes,
+    },
+    cpuUs: turns.reduce((total, t) => total + t.cpuUs, 0),
+    peakRssBytes: Math.max(...turns.map((t) => t.peakRssBytes)),
+  };
+}
+
 /** A run counts as failed past this many bad answers: a few can fall on the cut at the end of a run. */
 export function tooManyErrors(load: LoadResult): boolean {
   const bad = load.non2xx + load.errors + load.mismatches;

@@ -5,13 +5,17 @@
  * POST with 200, so exports complete as they would against the sidecar. Two tools: the
  * trivial one (the fixed per-request cost: request span, auth, tool span and metrics) and one
  * NeonPanel call to the sandbox (adds the client span and traceparent injection).
- * `ratio` is against the same server with telemetry off, at the same concurrency.
+ * `ratio` is against the same server with telemetry off, at the same concurrency. The three
+ * servers are measured in turns, not one after the other, so the machine's drift falls on all
+ * three alike.
  */
+
+/** Turns per server in a full run: 2 s each at the default 10 s. */
+const TURNS = 5;
 import { startFloor, startOurs, startSandbox, type ServerHandle } from '../servers/launch.js';
 import type { Row } from '../results.js';
-import type { CannonProfile } from '../load/jobs.js';
 import { TRIVIAL_TOOL } from '../load/mcp.js';
-import { compare, measure, runProblem, toRow } from './context.js';
+import { compare, measureInterleaved, runProblem, toRow } from './context.js';
 import { checkToolCall } from './sanity.js';
 import type { Scenario } from './types.js';
 
@@ -33,18 +37,24 @@ export const telemetryScenario: Scenario = async (ctx) => {
 
   const worker = ctx.startWorker();
   const rows: Row[] = [];
+  const servers = { off, on, all };
+  // The three servers take turns (measureInterleaved says why); each gets `measureS` in all.
+  const rounds = options.quick ? 1 : TURNS;
   for (const connections of options.concurrency) {
-    const run = async (server: ServerHandle, profile: CannonProfile) => {
-      ctx.log(`telemetry @${connections}: ${server.name} (${profile})`);
-      const job = { profile, connections, tokens, url: server.url, sessions: false };
-      await worker.cannon({ ...job, durationS: options.warmupS });
-      return measure(server, () => worker.cannon({ ...job, durationS: options.measureS }));
-    };
     for (const [scenario, profile] of [[TELEMETRY_SCENARIO, 'call'], [TELEMETRY_UPSTREAM_SCENARIO, 'upstream-call']] as const) {
-      const base = toRow(scenario, off.name, connections, 'request', await run(off, profile));
-      const withTelemetry = compare(toRow(scenario, on.name, connections, 'request', await run(on, profile)), base);
-      const everyTrace = compare(toRow(scenario, all.name, connections, 'request', await run(all, profile)), base);
-      rows.push(base, withTelemetry, everyTrace);
+      const job = (server: ServerHandle) => ({ profile, connections, tokens, url: server.url, sessions: false });
+      for (const server of Object.values(servers)) {
+        ctx.log(`telemetry @${connections}: warm-up ${server.name} (${profile})`);
+        await worker.cannon({ ...job(server), durationS: options.warmupS });
+      }
+      ctx.log(`telemetry @${connections}: ${rounds} turns of ${(options.measureS / rounds).toFixed(1)} s each (${profile})`);
+      const measured = await measureInterleaved(servers, rounds, (server) => worker.cannon({ ...job(server), durationS: options.measureS / rounds }));
+      const base = toRow(scenario, off.name, connections, 'request', measured.off);
+      rows.push(
+        base,
+        compare(toRow(scenario, on.name, connections, 'request', measured.on), base),
+        compare(toRow(scenario, all.name, connections, 'request', measured.all), base),
+      );
     }
   }
   return { rows, problems: rows.map(runProblem).filter((p): p is string => p !== undefined) };
