@@ -11,8 +11,15 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AggregationTemporality, ConsoleMetricExporter, InstrumentType, PeriodicExportingMetricReader, type IMetricReader } from '@opentelemetry/sdk-metrics';
-import { BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  AggregationTemporality,
+  ConsoleMetricExporter,
+  InstrumentType,
+  PeriodicExportingMetricReader,
+  type IMetricReader,
+  type PushMetricExporter,
+} from '@opentelemetry/sdk-metrics';
+import { BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -43,37 +50,39 @@ async function listenForScrapes(exporter: PrometheusExporter, port: number): Pro
 export async function telemetryFromConfig(config: Config): Promise<ConfiguredTelemetry> {
   const t = config.telemetry;
   if (t.mode === 'off') return { telemetry: disabledTelemetry, close: async () => {} };
-  const processors: SpanProcessor[] = [];
-  let readers: (histograms: HistogramProducerFor) => IMetricReader[];
   if (t.mode === 'prometheus') {
     let exporter!: PrometheusExporter;
-    readers = (histograms) => [(exporter = new PrometheusExporter({ preventServerStart: true, metricProducers: [histograms(AggregationTemporality.CUMULATIVE)] }))];
-    const telemetry = createTelemetry({ metricReaders: readers, spanProcessors: processors, traceSampleRatio: t.traceSampleRatio });
+    const telemetry = createTelemetry({
+      metricReaders: (histograms) => [(exporter = new PrometheusExporter({ preventServerStart: true, metricProducers: [histograms(AggregationTemporality.CUMULATIVE)] }))],
+      spanProcessors: [],
+      traceSampleRatio: t.traceSampleRatio,
+    });
     const scrapeServer = await listenForScrapes(exporter, t.metricsPort).catch(async (error: unknown) => {
       await telemetry.shutdown();
       throw error;
     });
     return withClose(telemetry, scrapeServer);
   }
-  if (t.mode === 'otlp') {
-    const exporter = new OTLPMetricExporter({ url: `${t.otlpEndpoint}/v1/metrics` });
-    readers = (histograms) => [new PeriodicExportingMetricReader({
-      exporter,
-      exportIntervalMillis: t.exportIntervalMs,
-      // The exporter's preference (OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE) holds for our histograms too.
-      metricProducers: [histograms(exporter.selectAggregationTemporality(InstrumentType.HISTOGRAM))],
-    })];
-    processors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url: `${t.otlpEndpoint}/v1/traces` })));
-  } else {
-    const exporter = new ConsoleMetricExporter();
-    readers = (histograms) => [new PeriodicExportingMetricReader({
-      exporter,
-      exportIntervalMillis: t.exportIntervalMs,
-      metricProducers: [histograms(exporter.selectAggregationTemporality(InstrumentType.HISTOGRAM))],
-    })];
-    processors.push(new SimpleSpanProcessor(new ConsoleSpanExporter()));
-  }
-  return withClose(createTelemetry({ metricReaders: readers, spanProcessors: processors, traceSampleRatio: t.traceSampleRatio }), undefined);
+  const otlp = t.mode === 'otlp';
+  return withClose(createTelemetry({
+    metricReaders: periodicReaders(otlp ? new OTLPMetricExporter({ url: `${t.otlpEndpoint}/v1/metrics` }) : new ConsoleMetricExporter(), t.exportIntervalMs),
+    spanProcessors: [otlp
+      ? new BatchSpanProcessor(new OTLPTraceExporter({ url: `${t.otlpEndpoint}/v1/traces` }))
+      : new SimpleSpanProcessor(new ConsoleSpanExporter())],
+    traceSampleRatio: t.traceSampleRatio,
+  }), undefined);
+}
+
+/**
+ * One periodic reader pushing to `exporter`, with our histograms in the temporality the exporter
+ * prefers (for OTLP, OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE), as for the SDK's own.
+ */
+function periodicReaders(exporter: PushMetricExporter, exportIntervalMillis: number): (histograms: HistogramProducerFor) => IMetricReader[] {
+  return (histograms) => [new PeriodicExportingMetricReader({
+    exporter,
+    exportIntervalMillis,
+    metricProducers: [histograms(exporter.selectAggregationTemporality?.(InstrumentType.HISTOGRAM) ?? AggregationTemporality.CUMULATIVE)],
+  })];
 }
 
 function withClose(telemetry: Telemetry, scrapeServer: http.Server | undefined): ConfiguredTelemetry {

@@ -9,9 +9,9 @@
  * main-thread instructions per trivial authenticated call with telemetry on (traces unsampled)
  * from 434-441k to 414-418k, against 370-376k with telemetry off: a third of telemetry's cost
  * (callgrind, 2,000 warm calls, runs one at a time). Here the caller names a series by a key
- * it builds from the labels, the series is looked up once per call in a
- * Map, and a record is a bucket scan and four additions. Everything else stays the SDK's: the
- * readers, the temporality each one asks for, the OTLP and Prometheus encodings, the export.
+ * it builds from the labels, the series is looked up once per call in a Map, and a record is a
+ * bucket scan and four additions. Everything else stays the SDK's: the readers, the
+ * temporality each one asks for, the OTLP and Prometheus encodings, the export.
  */
 import { ValueType, type Attributes, type HrTime } from '@opentelemetry/api';
 import { hrTime, type InstrumentationScope } from '@opentelemetry/core';
