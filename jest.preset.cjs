@@ -8,6 +8,10 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.json', diagnostics: false }],
   },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
+  // `cdk synth` (part of `pnpm test`) copies whole packages into cdk.out as assets, one copy per
+  // source version; jest's module map would see each as another @neonpanel-mcp/* package and
+  // refuse to resolve the name on the next run.
+  modulePathIgnorePatterns: ['<rootDir>/cdk.out/'],
   testTimeout: 20000,
   reporters: ['default', require.resolve('./scripts/jestSummaryReporter.cjs')],
 };
