@@ -60,7 +60,7 @@ export async function measureServerPerProcess(iterations = 20_000): Promise<Serv
 
   const dispatcher = new Dispatcher();
   const shared = createModernServer({ registry, dispatcher, neonpanel, services });
-  await shared.connect(new ProcessWideModernTransport(dispatcher));
+  await shared.connect(new ProcessWideModernTransport(dispatcher, shared));
   const perProcessUs = await timePerCall(iterations, (i) => new Promise((resolve) => {
     dispatcher.request(callBody(i) as never, { response: (m) => resolve(JSON.stringify(m)), related: () => {} }, { session: undefined, requestId: 'bench' }, { authInfo: auth } as never);
   }));

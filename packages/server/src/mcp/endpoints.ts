@@ -74,7 +74,7 @@ export function createMcpEndpoints(deps: McpEndpointsDeps): McpEndpoints {
   const modernDispatcher = new Dispatcher(traceOf);
   const modernServer = createModernServer({ registry: deps.registry, dispatcher: modernDispatcher, neonpanel: deps.neonpanel, services: deps.services });
   modernServer.onerror = (error) => logger.debug({ err: error }, 'mcp protocol error (2026-07-28)');
-  void modernServer.connect(new ProcessWideModernTransport(modernDispatcher));
+  void modernServer.connect(new ProcessWideModernTransport(modernDispatcher, modernServer));
 
   const runtime: McpRuntime = {
     config,

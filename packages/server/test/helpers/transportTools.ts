@@ -31,15 +31,32 @@ export const slowTool: ToolDefinition = {
   operations: [],
   input: z.object({ ms: z.number().int().min(0).max(10_000), steps: z.number().int().min(1).max(10).default(1) }),
   annotations: readOnly,
+  // Stops when its call is cancelled, as a NeonPanel call does, and counts that it did.
   handler: async (args, ctx) => {
     const steps = Number(args['steps']);
     for (let i = 1; i <= steps; i++) {
-      await new Promise((resolve) => setTimeout(resolve, Number(args['ms']) / steps));
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, Number(args['ms']) / steps);
+        function done(): void {
+          clearTimeout(timer);
+          ctx.signal.removeEventListener('abort', done);
+          resolve();
+        }
+        ctx.signal.addEventListener('abort', done);
+      });
+      if (ctx.signal.aborted) {
+        slowToolCancellations += 1;
+        throw ctx.signal.reason;
+      }
       await ctx.progress(i, steps, `step ${i}`);
     }
     return { content: [{ type: 'text', text: 'done' }] };
   },
 };
+
+let slowToolCancellations = 0;
+/** How many `test_slow` calls saw their signal abort, in this test process. */
+export const cancelledSlowCalls = (): number => slowToolCancellations;
 
 export const logTool: ToolDefinition = {
   name: 'test_log',

@@ -9,7 +9,7 @@ import { Client as LegacyClient } from '@modelcontextprotocol/sdk/client/index.j
 import { StreamableHTTPClientTransport as LegacyTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { startTestIssuer, type TestIssuer } from '../helpers/keys.js';
 import { claimsFor, startTestServer, type TestServer } from '../helpers/server.js';
-import { testRegistry } from '../helpers/transportTools.js';
+import { cancelledSlowCalls, testRegistry } from '../helpers/transportTools.js';
 import { parseChallenge } from '../helpers/challenge.js';
 
 const MODERN = '2026-07-28';
@@ -192,9 +192,14 @@ describe('2026-07-28 over raw HTTP', () => {
     const reader = response.body!.getReader();
     await reader.read(); // the first progress event: the call is running
     expect(server.mcp.modernDispatcher.inFlight).toBe(1);
+    const cancelledBefore = cancelledSlowCalls();
     controller.abort();
-    for (let i = 0; i < 50 && server.mcp.modernDispatcher.inFlight > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 50 && (server.mcp.modernDispatcher.inFlight > 0 || cancelledSlowCalls() === cancelledBefore); i++) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
     expect(server.mcp.modernDispatcher.inFlight).toBe(0);
+    // The handler itself is told, not only our bookkeeping: its signal aborted.
+    expect(cancelledSlowCalls()).toBe(cancelledBefore + 1);
   });
 
   it('log messages only when the request names a log level, filtered below it', async () => {
