@@ -4,7 +4,8 @@
  * caller's identity (forwarded or exchanged) and error mapping to `NeonPanelError`.
  *
  * openapi-fetch hands every request to our `fetch`, so all of the policy lives in `send`
- * below and the tools see only the typed client.
+ * below and the tools see only the typed client. The request and response it works with are
+ * `upstreamMessages.ts`'s plain carriers, not the WHATWG classes (see there for why).
  */
 import createClient, { type Middleware } from 'openapi-fetch';
 import { Agent, type Dispatcher } from 'undici';
@@ -20,7 +21,7 @@ import {
   timeoutError,
 } from './errors.js';
 import { deadline } from './deadline.js';
-import { GetBodyAsQueryRequest } from './getBodyAsQuery.js';
+import { UpstreamRequest, UpstreamResponse, type UpstreamBody } from './upstreamMessages.js';
 import { RETRYABLE_STATUSES, isSafeMethod, nextDelayMs, sleep, type RetryPolicy } from './retry.js';
 import { createTokenExchanger, type TokenExchanger } from './tokenExchange.js';
 import type { NeonPanelApi, NeonPanelClient, UpstreamCallContext, UpstreamCallObservation, UpstreamObserver, paths } from './types.js';
@@ -59,23 +60,34 @@ type PooledFetch = (request: Request) => Promise<Response>;
 
 const USER_AGENT = `${SERVICE_NAME}/${VERSION}`;
 
-/** Statuses whose responses may not carry a body (the Response constructor enforces it). */
+/** Statuses whose responses carry no body. */
 const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
 
 /** A buffered upstream answer, whatever carried it. */
 interface UpstreamAnswer {
   status: number;
   headers: Headers;
-  buffer: ArrayBuffer;
+  payload: Uint8Array;
 }
 
-function parseJson(buffer: ArrayBuffer): unknown {
-  if (buffer.byteLength === 0) return undefined;
+function parseJson(payload: Uint8Array): unknown {
+  if (payload.byteLength === 0) return undefined;
   try {
-    return JSON.parse(new TextDecoder().decode(buffer));
+    return JSON.parse(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8'));
   } catch {
     return undefined;
   }
+}
+
+/** Undici's header object as a `Headers` (repeated headers stay separate values). */
+function headersOf(received: Record<string, string | string[] | undefined>): Headers {
+  const headers = new Headers();
+  for (const name in received) {
+    const value = received[name];
+    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+    else if (value !== undefined) headers.append(name, value);
+  }
+  return headers;
 }
 
 export function createNeonPanelClient(config: Config, logger: Logger, options: NeonPanelClientOptions = {}): NeonPanelHttpClient {
@@ -98,6 +110,8 @@ export function createNeonPanelClient(config: Config, logger: Logger, options: N
   });
   const baseFetch = options.fetch ?? globalThis.fetch;
   const pooledFetch: PooledFetch = (request) => baseFetch(request, { dispatcher: agent } as RequestInit);
+  // Requests normally go to the configured API's origin; splitting them off it saves a URL parse.
+  const apiOrigin = new URL(config.neonpanelApiBase).origin;
 
   /**
    * One HTTP exchange through the pool. By default undici's `request()` on the Agent, not
@@ -106,26 +120,29 @@ export function createNeonPanelClient(config: Config, logger: Logger, options: N
    * Redirects are not followed (an API answering with one is misbehaving; following it
    * could carry the token elsewhere).
    */
-  async function exchange(url: string, method: string, headers: Headers, body: ArrayBuffer | undefined, signal: AbortSignal): Promise<UpstreamAnswer> {
+  async function exchange(url: string, method: string, headers: Record<string, string>, body: UpstreamBody | undefined, signal: AbortSignal): Promise<UpstreamAnswer> {
     if (options.fetch) {
       const answer = await pooledFetch(new Request(url, { method, headers, ...(body === undefined ? {} : { body }), signal, redirect: 'manual' }));
-      return { status: answer.status, headers: answer.headers, buffer: await answer.arrayBuffer() };
+      return { status: answer.status, headers: answer.headers, payload: new Uint8Array(await answer.arrayBuffer()) };
     }
-    const target = new URL(url);
+    let origin = apiOrigin;
+    let path: string;
+    if (url.startsWith(apiOrigin) && url.charAt(apiOrigin.length) === '/') {
+      path = url.slice(apiOrigin.length);
+    } else {
+      const target = new URL(url);
+      origin = target.origin;
+      path = `${target.pathname}${target.search}`;
+    }
     const answer = await agent.request({
-      origin: target.origin,
-      path: `${target.pathname}${target.search}`,
+      origin,
+      path,
       method: method as Dispatcher.HttpMethod,
-      headers: Object.fromEntries(headers),
-      ...(body === undefined ? {} : { body: Buffer.from(body) }),
+      headers,
+      ...(body === undefined ? {} : { body }),
       signal,
     });
-    const responseHeaders = new Headers();
-    for (const [name, value] of Object.entries(answer.headers)) {
-      if (Array.isArray(value)) for (const v of value) responseHeaders.append(name, v);
-      else if (value !== undefined) responseHeaders.set(name, value);
-    }
-    return { status: answer.statusCode, headers: responseHeaders, buffer: await answer.body.arrayBuffer() };
+    return { status: answer.statusCode, headers: headersOf(answer.headers), payload: new Uint8Array(await answer.body.arrayBuffer()) };
   }
 
   const exchanger: TokenExchanger | undefined = upstream.auth === 'token-exchange'
@@ -144,7 +161,7 @@ export function createNeonPanelClient(config: Config, logger: Logger, options: N
 
   // openapi-fetch tells middleware, not fetch, which path template a request came from; the
   // template (not the concrete URL with ids) is what failures are logged with.
-  const templates = new WeakMap<Request, string>();
+  const templates = new WeakMap<object, string>();
   const rememberTemplate: Middleware = {
     onRequest({ request, schemaPath }) {
       templates.set(request, schemaPath);
@@ -160,20 +177,23 @@ export function createNeonPanelClient(config: Config, logger: Logger, options: N
     return exchanger ? exchanger.exchange(subjectToken, context.signal) : subjectToken;
   }
 
-  async function send(request: Request, context: UpstreamCallContext): Promise<Response> {
-    const method = request.method.toUpperCase();
+  async function send(request: UpstreamRequest, context: UpstreamCallContext): Promise<UpstreamResponse> {
+    const method = request.method;
     const path = templates.get(request) ?? new URL(request.url).pathname;
     const attempts = isSafeMethod(method) ? 1 + policy.retries : 1;
     const callerSignals = [context.signal, request.signal];
-    // Buffered once, so a request can be rebuilt per attempt.
-    const body = request.body === null ? undefined : await request.arrayBuffer();
+    const body = request.body;
     const bearer = await bearerFor(context);
 
-    const headers = new Headers(request.headers);
-    headers.set('authorization', `Bearer ${bearer}`);
-    headers.set('x-request-id', context.requestId);
-    headers.set('accept', 'application/json');
-    headers.set('user-agent', USER_AGENT);
+    // `Headers` lower-cases names, so ours below replace any a caller set.
+    const headers: Record<string, string> = {};
+    request.headers.forEach((value, name) => {
+      headers[name] = value;
+    });
+    headers['authorization'] = `Bearer ${bearer}`;
+    headers['x-request-id'] = context.requestId;
+    headers['accept'] = 'application/json';
+    headers['user-agent'] = USER_AGENT;
     const observer = options.observer;
     if (!observer) return sendAttempts(request.url, method, path, attempts, headers, body, context, callerSignals, undefined);
     const observation = observer.start(path, method, headers, context.trace);
@@ -193,12 +213,12 @@ export function createNeonPanelClient(config: Config, logger: Logger, options: N
     method: string,
     path: string,
     attempts: number,
-    headers: Headers,
-    body: ArrayBuffer | undefined,
+    headers: Record<string, string>,
+    body: UpstreamBody | undefined,
     context: UpstreamCallContext,
     callerSignals: Array<AbortSignal | undefined>,
     observation: UpstreamCallObservation | undefined,
-  ): Promise<Response> {
+  ): Promise<UpstreamResponse> {
     const callerAbort = (): unknown => callerSignals.find((s) => s?.aborted)?.reason;
     const callerAborted = (): boolean => callerSignals.some((s) => s?.aborted);
 
@@ -227,13 +247,10 @@ export function createNeonPanelClient(config: Config, logger: Logger, options: N
       } finally {
         limit.dispose();
       }
-      const buffer = response.buffer;
+      const payload = response.payload;
 
       if (response.status >= 200 && response.status < 300) {
-        return new Response(NULL_BODY_STATUSES.has(response.status) ? null : buffer, {
-          status: response.status,
-          headers: response.headers,
-        });
+        return new UpstreamResponse(response.status, response.headers, NULL_BODY_STATUSES.has(response.status) ? undefined : payload, url);
       }
 
       const retryAfterSeconds = parseRetryAfter(response.headers.get('retry-after'));
@@ -247,16 +264,17 @@ export function createNeonPanelClient(config: Config, logger: Logger, options: N
         }
       }
       if (response.status === 401 && exchanger) exchanger.forget(context.auth.token);
-      return fail(errorForStatus(response.status, parseJson(buffer), retryAfterSeconds), attempt);
+      return fail(errorForStatus(response.status, parseJson(payload), retryAfterSeconds), attempt);
     }
   }
 
   return {
     forCaller(context: UpstreamCallContext): NeonPanelApi {
+      // The one place the plain carriers stand in for WHATWG's (see upstreamMessages.ts).
       const client = createClient<paths>({
         baseUrl: config.neonpanelApiBase,
-        fetch: (request: Request) => send(request, context),
-        Request: GetBodyAsQueryRequest,
+        fetch: ((request: UpstreamRequest) => send(request, context)) as unknown as typeof fetch,
+        Request: UpstreamRequest as unknown as typeof Request,
       });
       client.use(rememberTemplate);
       return client;

@@ -48,7 +48,7 @@ export interface NeonPanelClient {
  * path: ids stay out of labels.
  */
 export interface UpstreamObserver {
-  start(operation: string, method: string, headers: Headers, parent: TraceParent | undefined): UpstreamCallObservation;
+  start(operation: string, method: string, headers: Record<string, string>, parent: TraceParent | undefined): UpstreamCallObservation;
 }
 
 export interface UpstreamCallObservation {

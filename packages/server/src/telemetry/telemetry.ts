@@ -234,7 +234,11 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
       const sent = parentContext === UNSAMPLED_ROOT
         ? trace.setSpan(ROOT_CONTEXT, trace.wrapSpanContext({ traceId: ids.generateTraceId(), spanId: ids.generateSpanId(), traceFlags: TraceFlags.NONE }))
         : withSpan(parentContext, span);
-      propagator.inject(sent, headers, { set: (carrier, key, value) => carrier.set(key, value) });
+      propagator.inject(sent, headers, {
+        set: (carrier, key, value) => {
+          carrier[key] = value;
+        },
+      });
       let retries = 0;
       return {
         retried() {

@@ -3,7 +3,6 @@ import {
   NEONPANEL_MESSAGES, errorForStatus, parseRetryAfter, plainSentence, sanitiseFieldErrors,
 } from '../../src/neonpanel/errors.js';
 import { backoffDelayMs, nextDelayMs, sleep, type RetryPolicy } from '../../src/neonpanel/retry.js';
-import { GetBodyAsQueryRequest } from '../../src/neonpanel/getBodyAsQuery.js';
 
 describe('errorForStatus', () => {
   it.each([
@@ -112,28 +111,5 @@ describe('Retry-After and backoff', () => {
     setTimeout(() => controller.abort(new Error('stop')), 20);
     await expect(pending).rejects.toThrow('stop');
     expect(Date.now() - started).toBeLessThan(1_000);
-  });
-});
-
-describe('GetBodyAsQueryRequest', () => {
-  it('moves a GET JSON body into the query string and drops the body headers', () => {
-    const request = new GetBodyAsQueryRequest('http://api.test/x?a=1', {
-      method: 'GET', body: JSON.stringify({ asin: 'B0X', id: 5, tags: ['p', 'q'], skip: null }), headers: { 'Content-Type': 'application/json', 'X-Other': 'y' },
-    });
-    const url = new URL(request.url);
-    expect(url.searchParams.getAll('a')).toEqual(['1']);
-    expect(url.searchParams.get('asin')).toBe('B0X');
-    expect(url.searchParams.get('id')).toBe('5');
-    expect(url.searchParams.getAll('tags')).toEqual(['p', 'q']);
-    expect(url.searchParams.has('skip')).toBe(false);
-    expect(request.headers.get('content-type')).toBeNull();
-    expect(request.headers.get('x-other')).toBe('y');
-    expect(request.body).toBeNull();
-  });
-
-  it('leaves other methods alone', async () => {
-    const request = new GetBodyAsQueryRequest('http://api.test/x', { method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json' } });
-    expect(request.url).toBe('http://api.test/x');
-    expect(await request.text()).toBe('{"a":1}');
   });
 });

@@ -41,7 +41,7 @@ describe('no ambient context', () => {
 describe('explicit parents', () => {
   it('a tool span starts under the parent it is given, and its NeonPanel span under the tool span', async () => {
     const parent = httpRequestTrace();
-    const headers = new Headers();
+    const headers: Record<string, string> = {};
     await rec.telemetry.observeTool('test_tool', async (outcome, toolTrace) => {
       const call = rec.telemetry.upstream.start('/api/v1/companies', 'GET', headers, toolTrace);
       call.end(200);
@@ -54,14 +54,14 @@ describe('explicit parents', () => {
     expect(tool.parentSpanContext?.spanId).toBe(server.spanContext().spanId);
     expect(upstream.parentSpanContext?.spanId).toBe(tool.spanContext().spanId);
     // NeonPanel is told the upstream span, in the same trace.
-    expect(headers.get('traceparent')).toBe(`00-${HEADER_TRACE}-${upstream.spanContext().spanId}-01`);
+    expect(headers['traceparent']).toBe(`00-${HEADER_TRACE}-${upstream.spanContext().spanId}-01`);
   });
 
   it('under an unsampled parent no tool or NeonPanel span is made; NeonPanel is named the parent, unsampled', async () => {
     const UNSAMPLED = '1af7651916cd43dd8448eb211c80319d';
     const observation = rec.telemetry.startRequest('POST', '/mcp', { traceparent: `00-${UNSAMPLED}-b7ad6b7169203331-00` }, true);
     const parent = observation.context;
-    const headers = new Headers();
+    const headers: Record<string, string> = {};
     let toolTrace: TraceParent | undefined;
     await rec.telemetry.observeTool('test_unsampled', async (outcome, trace) => {
       toolTrace = trace;
@@ -71,7 +71,7 @@ describe('explicit parents', () => {
     observation.end(200, 'legacy');
     expect(toolTrace).toBe(parent);
     expect(rec.spans().filter((s) => s.spanContext().traceId === UNSAMPLED)).toEqual([]);
-    expect(headers.get('traceparent')).toBe(`00-${UNSAMPLED}-${spanContextOf(parent)!.spanId}-00`);
+    expect(headers['traceparent']).toBe(`00-${UNSAMPLED}-${spanContextOf(parent)!.spanId}-00`);
   });
 
   it('under a sampled remote parent (a _meta traceparent) the tool span is made', async () => {
@@ -90,11 +90,11 @@ describe('explicit parents', () => {
   });
 
   it('the upstream span is a root when no tool trace is given', () => {
-    const headers = new Headers();
+    const headers: Record<string, string> = {};
     rec.telemetry.upstream.start('/api/v1/alone', 'GET', headers, undefined).end(200);
     const upstream = spanNamed('NeonPanel GET /api/v1/alone');
     expect(upstream.parentSpanContext).toBeUndefined();
-    expect(headers.get('traceparent')).toContain(upstream.spanContext().spanId);
+    expect(headers['traceparent']).toContain(upstream.spanContext().spanId);
   });
 });
 
@@ -132,9 +132,9 @@ describe('head sampling of new traces', () => {
     const sent: string[] = [];
     await telemetry.observeTool('test_head', async (outcome, toolTrace) => {
       for (let i = 0; i < 2; i += 1) {
-        const headers = new Headers();
+        const headers: Record<string, string> = {};
         telemetry.upstream.start('/api/v1/head', 'GET', headers, toolTrace).end(200);
-        sent.push(headers.get('traceparent') ?? 'none');
+        sent.push(headers['traceparent'] ?? 'none');
       }
       outcome('ok');
     }, observation.context);
