@@ -40,7 +40,7 @@ import { VERSION } from '../version.js';
 import { throttleData, throttleOf } from './limitErrors.js';
 import type { Dispatcher } from './dispatcher.js';
 import { MODERN_PROTOCOL_VERSIONS } from './eras.js';
-import { INSUFFICIENT_SCOPE, SERVER_INSTRUCTIONS, UPSTREAM_UNAUTHORIZED } from './server.js';
+import { INSUFFICIENT_SCOPE, SERVER_INSTRUCTIONS, UPSTREAM_UNAUTHORIZED, isBelowLogLevel } from './server.js';
 
 /**
  * How long a client may reuse `tools/list`. `private`: the list is per user once toolsets
@@ -51,11 +51,6 @@ export const TOOLS_LIST_CACHE = { ttlMs: 300_000, cacheScope: 'private' } as con
 export const DISCOVER_CACHE = { ttlMs: 3_600_000, cacheScope: 'public' } as const;
 
 const MODERN: MessageClassification = { era: 'modern', revision: MODERN_PROTOCOL_VERSIONS[0]! };
-
-/** The specification's log levels, least severe first (the order of the SDK's `LoggingLevelSchema`). */
-const LOG_SEVERITY: Readonly<Record<LogLevel, number>> = {
-  debug: 0, info: 1, notice: 2, warning: 3, error: 4, critical: 5, alert: 6, emergency: 7,
-};
 
 /** The SDK's private request entry point (see `ProcessWideModernServer.handleRequest`). */
 interface SdkRequestEntry {
@@ -99,8 +94,8 @@ export class ProcessWideModernServer extends Server {
   protected override buildContext(ctx: BaseContext, _extra?: MessageExtraInfo): ServerContext {
     const mcpReq = ctx.mcpReq as ServerContext['mcpReq'];
     mcpReq.log = (level, data, logger) => {
-      const threshold = (mcpReq.envelope as Record<string, unknown> | undefined)?.[LOG_LEVEL_META_KEY] as LogLevel | undefined;
-      if (threshold === undefined || LOG_SEVERITY[level] < LOG_SEVERITY[threshold]) return Promise.resolve();
+      const threshold = (mcpReq.envelope as Record<string, unknown> | undefined)?.[LOG_LEVEL_META_KEY];
+      if (typeof threshold !== 'string' || isBelowLogLevel(level, threshold)) return Promise.resolve();
       return mcpReq.notify({ method: 'notifications/message', params: { level, data, ...(logger !== undefined ? { logger } : {}) } });
     };
     mcpReq.elicitInput = this.elicitThroughSdk;

@@ -29,7 +29,16 @@ import type { ChallengeContext } from '../auth/middleware.js';
 export const UPSTREAM_UNAUTHORIZED = -32001;
 export const INSUFFICIENT_SCOPE = -32003;
 
-const LEVELS: readonly LogLevel[] = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'];
+/** The specification's log levels, least severe first. */
+const LOG_SEVERITY: Readonly<Record<LogLevel, number>> = {
+  debug: 0, info: 1, notice: 2, warning: 3, error: 4, critical: 5, alert: 6, emergency: 7,
+};
+
+/** True when `level` is below a client's `threshold` and must not be sent; an unknown threshold filters nothing. Both eras. */
+export function isBelowLogLevel(level: LogLevel, threshold: string): boolean {
+  const floor = (LOG_SEVERITY as Readonly<Record<string, number>>)[threshold];
+  return floor !== undefined && LOG_SEVERITY[level] < floor;
+}
 
 export const SERVER_INSTRUCTIONS =
   'Tools for a NeonPanel account: companies, inventory, warehouses, COGS, landed cost, revenue, analytics, reports, imports, ' +
@@ -89,7 +98,7 @@ export function createMcpServer(deps: McpServerDeps): Server {
         });
       },
       log: async (level, data) => {
-        if (minLevel && LEVELS.indexOf(level) < (LEVELS as readonly string[]).indexOf(minLevel)) return;
+        if (minLevel && isBelowLogLevel(level, minLevel)) return;
         await extra.sendNotification({
           method: 'notifications/message',
           params: { level: level as LoggingLevel, logger: 'neonpanel', data },
