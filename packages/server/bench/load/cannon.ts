@@ -166,5 +166,6 @@ export async function runCannon(job: CannonJob, sessions: readonly StreamableSes
     errors: result.errors,
     mismatches,
     statusCodes,
+    ...(job.keepSamples ? { samplesMs: recorder.samples() } : {}),
   };
 }

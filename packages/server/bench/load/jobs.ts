@@ -16,6 +16,8 @@ export interface LoadResult {
   /** 2xx answers whose body was not a success (JSON-RPC error, tool error, wrong shape). */
   mismatches: number;
   statusCodes: Record<string, number>;
+  /** Every 2xx latency in ms, when the job asked for them (`keepSamples`). */
+  samplesMs?: number[];
 }
 
 /**
@@ -38,6 +40,8 @@ export interface CannonJob {
   tokens: string[];
   /** Use the sessions opened by `openSessions` (streamable), one per connection. */
   sessions?: boolean;
+  /** Return every latency, so that turns can be pooled into one percentile over all their requests. */
+  keepSamples?: boolean;
 }
 
 export interface OpenSessionsJob {

@@ -26,6 +26,18 @@ export class LatencyRecorder {
     return this.count;
   }
 
+  /** Every latency recorded, in arrival order. */
+  samples(): number[] {
+    return Array.from(this.values.subarray(0, this.count));
+  }
+
+  /** A recorder holding all of `parts`' latencies, as if one run had recorded them. */
+  static pooled(parts: readonly (readonly number[])[]): LatencyRecorder {
+    const recorder = new LatencyRecorder();
+    for (const part of parts) for (const ms of part) recorder.add(ms);
+    return recorder;
+  }
+
   summary(): LatencySummary {
     if (this.count === 0) return { p50: NaN, p90: NaN, p99: NaN, mean: NaN, max: NaN };
     const sorted = this.values.slice(0, this.count).sort();

@@ -6,7 +6,7 @@ export function renderText(report: BenchReport): string {
   const out: string[] = [];
   const { meta } = report;
   out.push(`NeonPanel MCP bench — Node ${meta.node}, SDK ${meta.sdk}, ${meta.cpus} CPUs, load average ${meta.loadAverage.map((l) => num(l, 2)).join(' ')} at start${meta.quick ? ', --quick (figures are a smoke check only)' : ''}`);
-  out.push(`Runs: ${meta.durations.warmupS} s warm-up + ${meta.durations.measureS} s measured each (tools-call and telemetry: in turns, rotating); servers ${meta.pinned ? 'pinned to CPU 0, load to CPU 1' : 'not pinned'}.`);
+  out.push(`Runs: ${meta.durations.warmupS} s warm-up + ${meta.durations.measureS} s measured each (tools-call, telemetry: in turns, rotating; upstream: twice that, in turns, after a warm-up at the highest concurrency); servers ${meta.pinned ? 'pinned to CPU 0, load to CPU 1' : 'not pinned'}.`);
 
   if (report.rows.length > 0) {
     out.push('', 'Throughput and latency (ratios: ours ÷ baseline at the same concurrency; throughput higher is better, the rest lower)');

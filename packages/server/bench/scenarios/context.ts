@@ -3,6 +3,7 @@ import type { BenchOptions } from '../options.js';
 import type { LaunchOptions, ServerHandle } from '../servers/launch.js';
 import type { LoadWorker, LoadWorkerOptions } from '../load/client.js';
 import type { LoadResult } from '../load/jobs.js';
+import { LatencyRecorder, type LatencySummary } from '../load/stats.js';
 import type { ProbeStats } from '../processes/probe.js';
 import type { MemorySnapshot, Row } from '../results.js';
 
@@ -52,8 +53,9 @@ export async function measure(server: ServerHandle, load: () => Promise<LoadResu
 
 /**
  * Measures several servers in `rounds` short turns each, in a rotating order, and pools each
- * server's turns: counts, durations and CPU are summed; latencies are the median of its turns'
- * (p50, p90, p99, mean) and the largest (max). For ratios between servers under the same load:
+ * server's turns: counts, durations and CPU are summed; latencies are over every request of
+ * every turn when the turns kept their samples (`keepSamples`), else the median of the turns'
+ * (p50, p90, p99, mean), and the largest (max). For ratios between servers under the same load:
  * on a shared machine whose speed drifts by tens of percent from one ten-second stretch to the
  * next, back-to-back runs put that drift into the ratio, while turns spread it over every server.
  */
@@ -79,23 +81,30 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
+/** One latency summary for several turns: over all their requests when every turn kept its samples. */
+export function pooledLatency(turns: readonly LoadResult[]): LatencySummary {
+  const samples = turns.map((t) => t.samplesMs);
+  if (samples.every((s): s is number[] => s !== undefined)) return LatencyRecorder.pooled(samples).summary();
+  const latency = (f: (l: LoadResult) => number) => median(turns.map((t) => f(t)));
+  return {
+    p50: latency((l) => l.latencyMs.p50),
+    p90: latency((l) => l.latencyMs.p90),
+    p99: latency((l) => l.latencyMs.p99),
+    mean: latency((l) => l.latencyMs.mean),
+    max: Math.max(...turns.map((t) => t.latencyMs.max)),
+  };
+}
+
 function pooled(turns: Measured[]): Measured {
   const sum = (f: (l: LoadResult) => number) => turns.reduce((total, t) => total + f(t.load), 0);
   const statusCodes: Record<string, number> = {};
   for (const t of turns) for (const [code, n] of Object.entries(t.load.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + n;
-  const latency = (f: (l: LoadResult) => number) => median(turns.map((t) => f(t.load)));
   return {
     load: {
       requests: sum((l) => l.requests),
       operations: sum((l) => l.operations),
       durationS: sum((l) => l.durationS),
-      latencyMs: {
-        p50: latency((l) => l.latencyMs.p50),
-        p90: latency((l) => l.latencyMs.p90),
-        p99: latency((l) => l.latencyMs.p99),
-        mean: latency((l) => l.latencyMs.mean),
-        max: Math.max(...turns.map((t) => t.load.latencyMs.max)),
-      },
+      latencyMs: pooledLatency(turns.map((t) => t.load)),
       non2xx: sum((l) => l.non2xx),
       errors: sum((l) => l.errors),
       mismatches: sum((l) => l.mismatches),
