@@ -57,6 +57,8 @@ export class Dispatcher implements Transport {
   onclose?: () => void;
   onerror?: (error: Error) => void;
 
+  /** Where requests go instead of `onmessage`, once a server has said (`routeRequestsTo`). */
+  private requestEntry?: (message: JSONRPCRequest, extra: MessageExtraInfo) => void;
   private sequence = 0;
   private readonly pending = new Map<number, Pending>();
   /** `sessionId \0 clientId` → our id, so a client's `notifications/cancelled` finds its request. */
@@ -72,6 +74,15 @@ export class Dispatcher implements Transport {
     return this.pending.size;
   }
 
+  /**
+   * Sends requests straight to a server's request path rather than through `onmessage`, where
+   * the SDK's transport hook would first work out each message's kind again (see
+   * `ProcessWideServer.handleRequest`). Notifications still take `onmessage`.
+   */
+  routeRequestsTo(entry: (message: JSONRPCRequest, extra: MessageExtraInfo) => void): void {
+    this.requestEntry = entry;
+  }
+
   /** Hands a client request to the Server; its answer will reach `sink`. Returns our id for it. */
   request(message: JSONRPCRequest, sink: ResponseSink, meta: CallMeta, extra: MessageExtraInfo): number {
     const id = ++this.sequence;
@@ -79,7 +90,9 @@ export class Dispatcher implements Transport {
     const callMeta = this.traceOf ? { ...meta, trace: this.traceOf(message.params, meta.trace) } : meta;
     this.pending.set(id, { clientId: message.id, sink, meta: callMeta });
     if (meta.session) this.bySessionRequest.set(`${meta.session.id}\0${message.id}`, id);
-    this.onmessage?.({ ...message, id }, extra);
+    const routed = { ...message, id };
+    if (this.requestEntry) this.requestEntry(routed, extra);
+    else this.onmessage?.(routed, extra);
     return id;
   }
 

@@ -70,6 +70,7 @@ export function createMcpEndpoints(deps: McpEndpointsDeps): McpEndpoints {
   const server = createMcpServer({ registry: deps.registry, dispatcher, sessions, neonpanel: deps.neonpanel, services: deps.services, challenge: deps.challenge });
   server.onerror = (error) => logger.warn({ err: error }, 'mcp protocol error');
   void server.connect(dispatcher);
+  dispatcher.routeRequestsTo((request, extra) => server.handleRequest(request, extra));
 
   const modernDispatcher = new Dispatcher(traceOf);
   const modernServer = createModernServer({ registry: deps.registry, dispatcher: modernDispatcher, neonpanel: deps.neonpanel, services: deps.services });

@@ -23,14 +23,31 @@ export type Classified =
   | { kind: 'response'; message: JSONRPCMessage };
 
 const isId = (v: unknown): boolean => typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v));
+const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * MCP's shape of `params` (an object, whose `_meta` is an object, whose `progressToken` is a
+ * string or number), checked here because the SDK's transport hook is not on our path
+ * (`ProcessWideServer.handleRequest`), and when it was, it dropped such a message unanswered.
+ */
+function hasMcpParams(m: Record<string, unknown>): boolean {
+  const params = m['params'];
+  if (params === undefined) return true;
+  if (!isPlainObject(params)) return false;
+  const meta = params['_meta'];
+  if (meta === undefined) return true;
+  if (!isPlainObject(meta)) return false;
+  const token = meta['progressToken'];
+  return token === undefined || typeof token === 'string' || (typeof token === 'number' && Number.isFinite(token));
+}
 
 /** Hand-written rather than the SDK's zod schemas: this runs on every message, on the hot path. */
 export function classify(value: unknown): Classified | undefined {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
-  const m = value as Record<string, unknown>;
+  if (!isPlainObject(value)) return undefined;
+  const m = value;
   if (m['jsonrpc'] !== '2.0') return undefined;
   if (typeof m['method'] === 'string') {
-    if (m['params'] !== undefined && (m['params'] === null || typeof m['params'] !== 'object')) return undefined;
+    if (!hasMcpParams(m)) return undefined;
     if ('id' in m) return isId(m['id']) ? { kind: 'request', message: m as unknown as JSONRPCRequest } : undefined;
     return { kind: 'notification', message: m as unknown as JSONRPCNotification };
   }

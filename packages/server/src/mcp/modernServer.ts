@@ -111,12 +111,10 @@ export class ProcessWideModernServer extends Server {
 export class ProcessWideModernTransport extends PerRequestHTTPServerTransport {
   constructor(private readonly dispatcher: Dispatcher, server: ProcessWideModernServer) {
     super({ classification: MODERN });
-    dispatcher.onmessage = (message, extra) => {
-      const classified: MessageExtraInfo = { ...(extra as unknown as MessageExtraInfo), classification: MODERN };
-      // Requests skip the SDK's message-kind parses (see handleRequest); notifications do not.
-      if ('id' in message && 'method' in message) server.handleRequest(message as unknown as JSONRPCRequest, classified);
-      else this.onmessage?.(message as unknown as JSONRPCMessage, classified);
-    };
+    const classified = (extra: unknown): MessageExtraInfo => ({ ...(extra as MessageExtraInfo), classification: MODERN });
+    // Requests skip the SDK's message-kind parses (see handleRequest); notifications do not.
+    dispatcher.routeRequestsTo((request, extra) => server.handleRequest(request as unknown as JSONRPCRequest, classified(extra)));
+    dispatcher.onmessage = (message, extra) => this.onmessage?.(message as unknown as JSONRPCMessage, classified(extra));
   }
 
   override async start(): Promise<void> {}

@@ -9,8 +9,10 @@ import {
   ListToolsRequestSchema,
   McpError,
   SetLevelRequestSchema,
+  type JSONRPCRequest,
   type ListToolsResult,
   type LoggingLevel,
+  type MessageExtraInfo,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { AuthInfo } from '../auth/types.js';
 import type { LogLevel, ToolRegistry } from '../tools/types.js';
@@ -55,9 +57,38 @@ export interface McpServerDeps {
   challenge: ChallengeContext;
 }
 
-export function createMcpServer(deps: McpServerDeps): Server {
+/** The SDK's private request entry point (see `ProcessWideServer.handleRequest`). */
+interface SdkRequestEntry {
+  _onrequest(request: JSONRPCRequest, extra?: MessageExtraInfo): void;
+}
+
+/** The 1.x `Server` (2025-11-25 and earlier), with requests sent straight to its request path. */
+export class ProcessWideServer extends Server {
+  constructor(...args: ConstructorParameters<typeof Server>) {
+    super(...args);
+    if (typeof (this as unknown as Partial<SdkRequestEntry>)._onrequest !== 'function') {
+      throw new Error('@modelcontextprotocol/sdk no longer has Protocol._onrequest; see ProcessWideServer');
+    }
+  }
+
+  /**
+   * The SDK's transport hook runs three zod parses on every inbound message to learn its kind,
+   * and drops a message none of them accept with no answer at all: a request whose `params`
+   * is an array, or whose `_meta` or `progressToken` has the wrong type, left its HTTP request
+   * hanging. Every message that reaches here was classified a request by `jsonrpc.ts`, so it
+   * goes to the request path the hook would have chosen, where the method's own schema answers
+   * a malformed one with -32602, and the parses are saved. That path is private in the SDK's
+   * types; the version is pinned exactly and the constructor refuses to start without it.
+   */
+  handleRequest(request: JSONRPCRequest, extra: MessageExtraInfo): void {
+    if (this.transport === undefined) throw new Error('the MCP server is not connected');
+    (this as unknown as SdkRequestEntry)._onrequest(request, extra);
+  }
+}
+
+export function createMcpServer(deps: McpServerDeps): ProcessWideServer {
   const { registry, dispatcher, sessions, neonpanel, services, challenge } = deps;
-  const server = new Server(
+  const server = new ProcessWideServer(
     { name: 'neonpanel-mcp', title: 'NeonPanel', version: VERSION },
     { capabilities: { tools: { listChanged: false }, logging: {} }, instructions: SERVER_INSTRUCTIONS },
   );

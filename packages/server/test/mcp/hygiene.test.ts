@@ -183,6 +183,34 @@ describe('stateless mode', () => {
     expect(server.mcp.sessions.size).toBe(0);
   });
 
+  // The SDK's transport hook used to drop messages its zod schemas did not accept, unanswered:
+  // each of these left its HTTP request hanging. Every one must now get an answer.
+  it.each([
+    ['params that are an array', []],
+    ['a _meta that is not an object', { name: 'test_echo', arguments: { text: 'x' }, _meta: 'x' }],
+    ['a progressToken that is an object', { name: 'test_echo', arguments: { text: 'x' }, _meta: { progressToken: {} } }],
+  ])('refuses a request with %s as an invalid request (400, -32600)', async (_what, params) => {
+    const response = await fetch(`${server.base}/mcp`, {
+      method: 'POST',
+      headers: headersFor({ token }),
+      body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params }),
+      signal: AbortSignal.timeout(5_000),
+    });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as any).error.code).toBe(-32600);
+  });
+
+  it('answers a request the SDK would have dropped for a member JSON-RPC does not define', async () => {
+    const response = await fetch(`${server.base}/mcp`, {
+      method: 'POST',
+      headers: headersFor({ token }),
+      body: JSON.stringify({ ...callTool(8, 'test_echo', { text: 'extra' }), trace: 'x' }),
+      signal: AbortSignal.timeout(5_000),
+    });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as any).result.structuredContent.text).toBe('extra');
+  });
+
   it('needs no shared state: a client can move between instances from one request to the next', async () => {
     const other = await startTestServer(issuer, { MCP_SESSION_MODE: 'stateless' }, { registry: testRegistry() });
     try {
