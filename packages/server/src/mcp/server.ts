@@ -1,6 +1,7 @@
 /**
  * The MCP server, built once per process from the tool registry.
  */
+import { z } from 'zod';
 import { throttleData, throttleOf } from './limitErrors.js';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
@@ -84,7 +85,30 @@ export class ProcessWideServer extends Server {
     if (this.transport === undefined) throw new Error('the MCP server is not connected');
     (this as unknown as SdkRequestEntry)._onrequest(request, extra);
   }
+
+  /**
+   * `setRequestHandler`, except that a request its schema refuses is answered -32602 (Invalid
+   * params), as JSON-RPC says. The SDK parses with the schema before the handler and lets the
+   * zod error become -32603 (Internal error), which also pre-empts the -32602 its own tools/call
+   * wrapper means to give. So the SDK gets a schema that checks only the method, and the real
+   * one runs here.
+   */
+  setValidatedRequestHandler<T extends RequestSchema>(schema: T, handler: RequestHandlerOf<T>): void {
+    const method = schema.shape.method.value;
+    this.setRequestHandler(z.looseObject({ method: z.literal(method) }), (request, extra) => {
+      const parsed = schema.safeParse(request);
+      if (!parsed.success) throw new McpError(ErrorCode.InvalidParams, `Invalid ${method} request: ${z.prettifyError(parsed.error)}`);
+      return handler(parsed.data as z.output<T>, extra);
+    });
+  }
 }
+
+/** A request schema of the SDK's: an object whose `method` is a literal. */
+type RequestSchema = z.ZodObject<{ method: z.ZodLiteral<string> } & z.ZodRawShape>;
+type RequestHandlerOf<T extends RequestSchema> = (
+  request: z.output<T>,
+  extra: Parameters<Parameters<Server['setRequestHandler']>[1]>[1],
+) => ReturnType<Parameters<Server['setRequestHandler']>[1]>;
 
 export function createMcpServer(deps: McpServerDeps): ProcessWideServer {
   const { registry, dispatcher, sessions, neonpanel, services, challenge } = deps;
@@ -95,20 +119,20 @@ export function createMcpServer(deps: McpServerDeps): ProcessWideServer {
 
   // Computed once per advertised scope list (it changes only when the issuer's metadata does).
   let listed: { scopes: readonly string[]; result: ListToolsResult } | undefined;
-  server.setRequestHandler(ListToolsRequestSchema, () => {
+  server.setValidatedRequestHandler(ListToolsRequestSchema, () => {
     const scopes = challenge.scopes;
     if (listed?.scopes !== scopes) listed = { scopes, result: { tools: registry.tools.map((t) => listedTool(t, scopes)) as ListToolsResult['tools'] } };
     return listed.result;
   });
 
   // Replaces the SDK's handler, which keeps levels in a map that no session end ever clears.
-  server.setRequestHandler(SetLevelRequestSchema, async (request, extra) => {
+  server.setValidatedRequestHandler(SetLevelRequestSchema, async (request, extra) => {
     const session = dispatcher.meta(extra.requestId)?.session;
     if (session) await sessions.update(session.id, { logLevel: request.params.level as LogLevel });
     return {};
   });
 
-  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+  server.setValidatedRequestHandler(CallToolRequestSchema, async (request, extra) => {
     const auth = extra.authInfo as AuthInfo;
     const meta = dispatcher.meta(extra.requestId);
     const requestId = meta?.requestId ?? String(extra.requestId);

@@ -211,6 +211,18 @@ describe('stateless mode', () => {
     expect(((await response.json()) as any).result.structuredContent.text).toBe('extra');
   });
 
+  it.each([
+    ['tools/call', { name: 5, arguments: {} }],
+    ['tools/call', { name: 'test_echo', arguments: ['x'] }],
+    ['tools/list', { cursor: 5 }],
+  ])('answers %s with params its schema refuses as Invalid params (-32602), not an internal error', async (method, params) => {
+    const response = await post(server.base, { jsonrpc: '2.0', id: 9, method, params }, { token });
+    expect(response.status).toBe(200);
+    const error = ((await response.json()) as any).error;
+    expect(error.code).toBe(-32602);
+    expect(error.message).toContain(`Invalid ${method} request`);
+  });
+
   it('needs no shared state: a client can move between instances from one request to the next', async () => {
     const other = await startTestServer(issuer, { MCP_SESSION_MODE: 'stateless' }, { registry: testRegistry() });
     try {

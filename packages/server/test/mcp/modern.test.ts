@@ -65,6 +65,11 @@ const call = (name: string, args: Record<string, unknown>, meta: Record<string, 
 });
 
 describe('2026-07-28 over raw HTTP', () => {
+  it('answers a tools/call whose params the schema refuses as Invalid params (-32602), as the 2025 era now does', async () => {
+    const response = await raw({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 5, arguments: {}, _meta: envelope() } });
+    expect(((await response.json()) as { error: { code: number } }).error.code).toBe(-32602);
+  });
+
   it('server/discover answers versions, capabilities and identity, with no session', async () => {
     const response = await raw(discover('d-1'));
     expect(response.status).toBe(200);
