@@ -1,4 +1,6 @@
 /** Command line → options. Every run is bounded: durations, counts and an overall deadline. */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 export const SCENARIOS = ['tools-call', 'telemetry', 'cold', 'sse', 'upstream', 'memory', 'soak', 'store'] as const;
@@ -24,6 +26,12 @@ export interface BenchOptions {
   upstreamLatencyMs: number;
   /** Pin servers to CPU 0 and the load generator to CPU 1 (taskset). Default off. */
   pin: boolean;
+  /**
+   * Another production build's `dist/main.js` (e.g. a git worktree of the last release), measured
+   * beside ours in the upstream scenario: "no regression" is a same-run comparison, since figures
+   * of runs hours apart on this VM differ by more than any change. Default none.
+   */
+  previousMain: string | undefined;
   /** Writes V8 CPU profiles of our server here and prints where the time went. */
   profileDir: string | undefined;
   verbose: boolean;
@@ -43,6 +51,7 @@ export const USAGE = `Usage: pnpm bench [-- options]
   --soak S             soak seconds (default 60; quick 5)
   --upstream-latency MS  fixed sandbox latency, upstream scenario (default 50)
   --pin                pin servers to CPU 0 and the load generator to CPU 1
+  --previous FILE      another build's dist/main.js, measured beside ours in the upstream scenario
   --profile DIR        write CPU profiles of our server to DIR and summarise them
   --verbose            copy the children's output to stderr
   --help`;
@@ -56,6 +65,13 @@ function positive(name: string, raw: string | undefined, fallback: number, integ
     throw new UsageError(`--${name} must be a positive ${integer ? 'integer' : 'number'}; got ${raw}`);
   }
   return value;
+}
+
+function previousMain(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  const path = resolve(raw);
+  if (!existsSync(path)) throw new UsageError(`--previous: no such file ${raw}; give a built dist/main.js`);
+  return path;
 }
 
 export function parseOptions(argv: string[]): BenchOptions | 'help' {
@@ -73,6 +89,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       soak: { type: 'string' },
       'upstream-latency': { type: 'string' },
       pin: { type: 'boolean', default: false },
+      previous: { type: 'string' },
       profile: { type: 'string' },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -115,6 +132,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     soakWarmupS: Math.min(quick ? 1.5 : 10, soakS / 3),
     upstreamLatencyMs: positive('upstream-latency', values['upstream-latency'], 50),
     pin: values.pin,
+    previousMain: previousMain(values.previous),
     profileDir: values.profile,
     verbose: values.verbose,
     deadlineS,

@@ -56,6 +56,8 @@ export interface UpstreamFigure {
   /** Through the raw forwarding hop (servers/hop.ts): what one more process costs here. */
   hopP50Ms: number;
   hopP99Ms: number;
+  /** The `--previous` build's, when given: p50/p99 and what it adds over direct. */
+  previous?: { p50Ms: number; p99Ms: number; addedP50Ms: number; addedP99Ms: number };
 }
 
 export interface MemorySnapshot {

@@ -47,6 +47,12 @@ export function checkTargets(report: Omit<BenchReport, 'targets'>): TargetCheck[
     checks.push(check('latency added over the upstream, p50 @10', at10.map((u) => u.addedP50Ms), 1, 'lower', 'ms'));
     checks.push(check('latency added over the upstream, p99 @10', at10.map((u) => u.addedP99Ms), 5, 'lower', 'ms'));
   }
+  // "No regression": against the --previous build, measured in the same turns.
+  for (const u of report.upstream) {
+    if (!u.previous) continue;
+    checks.push(check(`latency added over the upstream, p50 @${u.concurrency}, vs the previous build`, [u.addedP50Ms], u.previous.addedP50Ms, 'lower', 'ms', `≤ ${num(u.previous.addedP50Ms, 2)} ms (previous)`));
+    checks.push(check(`latency added over the upstream, p99 @${u.concurrency}, vs the previous build`, [u.addedP99Ms], u.previous.addedP99Ms, 'lower', 'ms', `≤ ${num(u.previous.addedP99Ms, 2)} ms (previous)`));
+  }
   for (const m of report.memory) {
     const full = m.requested >= 10_000 && m.opened >= 10_000;
     checks.push({

@@ -58,6 +58,17 @@ export function renderText(report: BenchReport): string {
         `${num(u.hopP50Ms - u.directP50Ms, 2)} / ${num(u.hopP99Ms - u.directP99Ms, 2)}`,
       ]),
     ));
+    const withPrevious = report.upstream.filter((u) => u.previous !== undefined);
+    if (withPrevious.length > 0) {
+      out.push('', 'The same, against the --previous build measured in the same turns');
+      out.push(table(
+        ['Conc', 'previous p50', 'previous p99', 'added by previous p50 / p99 ms', 'added by ours p50 / p99 ms'],
+        withPrevious.map((u) => [
+          String(u.concurrency), num(u.previous!.p50Ms, 2), num(u.previous!.p99Ms, 2),
+          `${num(u.previous!.addedP50Ms, 2)} / ${num(u.previous!.addedP99Ms, 2)}`, `${num(u.addedP50Ms, 2)} / ${num(u.addedP99Ms, 2)}`,
+        ]),
+      ));
+    }
   }
 
   if (report.memory.length > 0) {

@@ -19,6 +19,13 @@ import { measureInterleaved, runProblem, toRow } from './context.js';
 import { checkToolCall } from './sanity.js';
 import type { Scenario } from './types.js';
 
+type RunKey = 'direct' | 'hopped' | 'mine' | 'previous';
+interface Run {
+  server: ServerHandle;
+  profile: CannonProfile;
+  label: string;
+}
+
 /** Turns per run in a full measurement. */
 const TURNS = 10;
 /** Measuring time per run, as a multiple of `--measure`. */
@@ -37,19 +44,24 @@ export const upstreamScenario: Scenario = async (ctx) => {
   const sandbox = ctx.own(await startSandbox(ctx.launch, latency));
   const ours = ctx.own(await startOurs(ctx.launch, { mode: 'stateless', upstreamUrl: sandbox.url }));
   const hop = ctx.own(await startHop(ctx.launch, sandbox.url));
+  const previous = options.previousMain === undefined
+    ? undefined
+    : ctx.own(await startOurs(ctx.launch, { mode: 'stateless', upstreamUrl: sandbox.url, label: 'previous build', main: options.previousMain }));
   await checkDirect(sandbox.url, tokens[0]!);
   await checkDirect(hop.url, tokens[0]!);
-  await checkToolCall(ours.url, tokens[0]!, UPSTREAM_TOOL);
+  for (const server of previous ? [ours, previous] : [ours]) await checkToolCall(server.url, tokens[0]!, UPSTREAM_TOOL);
   const worker = ctx.startWorker();
 
   /** What is measured, per concurrency: the server whose latency and CPU a row holds, and its load. */
-  const runs = {
+  const runs: Partial<Record<RunKey, Run>> & Record<Exclude<RunKey, 'previous'>, Run> = {
     direct: { server: sandbox, profile: 'upstream-direct', label: 'sandbox (direct)' },
     hopped: { server: hop, profile: 'upstream-direct', label: hop.name },
     mine: { server: ours, profile: 'upstream-call', label: ours.name },
-  } satisfies Record<string, { server: ServerHandle; profile: CannonProfile; label: string }>;
-  type RunKey = keyof typeof runs;
-  const servers = Object.fromEntries(Object.entries(runs).map(([key, run]) => [key, run.server])) as Record<RunKey, ServerHandle>;
+    ...(previous ? { previous: { server: previous, profile: 'upstream-call', label: previous.name } } : {}),
+  };
+  const keys = Object.keys(runs) as RunKey[];
+  const run = (key: RunKey): Run => runs[key]!;
+  const servers = Object.fromEntries(keys.map((key) => [key, run(key).server])) as Record<RunKey, ServerHandle>;
   const rounds = options.quick ? 1 : TURNS;
   const turnS = (options.quick ? options.measureS : options.measureS * MEASURE_FACTOR) / rounds;
 
@@ -58,24 +70,26 @@ export const upstreamScenario: Scenario = async (ctx) => {
   // ~5,000 (lazy compilation and optimisation of the whole request path). So every server first
   // gets the warm-up at the highest concurrency, whichever order the concurrencies come in.
   const busiest = Math.max(...options.concurrency);
-  for (const key of Object.keys(runs) as RunKey[]) {
-    ctx.log(`upstream: warm-up ${runs[key].label} @${busiest}`);
-    await worker.cannon({ url: runs[key].server.url, profile: runs[key].profile, connections: busiest, tokens, durationS: options.warmupS });
+  for (const key of keys) {
+    ctx.log(`upstream: warm-up ${run(key).label} @${busiest}`);
+    await worker.cannon({ url: run(key).server.url, profile: run(key).profile, connections: busiest, tokens, durationS: options.warmupS });
   }
 
   const rows: Row[] = [];
   const upstream: UpstreamFigure[] = [];
   for (const connections of options.concurrency) {
-    const job = (key: RunKey) => ({ url: runs[key].server.url, profile: runs[key].profile, connections, tokens, keepSamples: true });
-    for (const key of Object.keys(runs) as RunKey[]) {
-      ctx.log(`upstream @${connections}: warm-up ${runs[key].label}`);
+    const job = (key: RunKey) => ({ url: run(key).server.url, profile: run(key).profile, connections, tokens, keepSamples: true });
+    for (const key of keys) {
+      ctx.log(`upstream @${connections}: warm-up ${run(key).label}`);
       await worker.cannon({ ...job(key), durationS: options.warmupS });
     }
     ctx.log(`upstream @${connections}: ${rounds} turns of ${turnS.toFixed(1)} s per run`);
     // CPU and RSS of each row are its target's: the sandbox's, the hop's, our server's.
     const measured = await measureInterleaved(servers, rounds, (_server, key) => worker.cannon({ ...job(key), durationS: turnS }));
-    const [direct, hopped, mine] = (['direct', 'hopped', 'mine'] as const).map((key) => toRow(scenario, runs[key].label, connections, 'request', measured[key])) as [Row, Row, Row];
-    rows.push(direct, hopped, mine);
+    const row = (key: RunKey): Row => toRow(scenario, run(key).label, connections, 'request', measured[key]);
+    const [direct, hopped, mine] = [row('direct'), row('hopped'), row('mine')];
+    const before = previous ? row('previous') : undefined;
+    rows.push(direct, hopped, mine, ...(before ? [before] : []));
     upstream.push({
       concurrency: connections,
       upstreamLatencyMs: latency,
@@ -87,6 +101,9 @@ export const upstreamScenario: Scenario = async (ctx) => {
       addedP99Ms: mine.p99Ms - direct.p99Ms,
       hopP50Ms: hopped.p50Ms,
       hopP99Ms: hopped.p99Ms,
+      ...(before
+        ? { previous: { p50Ms: before.p50Ms, p99Ms: before.p99Ms, addedP50Ms: before.p50Ms - direct.p50Ms, addedP99Ms: before.p99Ms - direct.p99Ms } }
+        : {}),
     });
   }
   return { rows, upstream, problems: rows.map(runProblem).filter((p): p is string => p !== undefined) };

@@ -118,6 +118,8 @@ export interface OursOptions {
   env?: Record<string, string>;
   /** Added to the row label: `ours (<mode>, <label>)`. */
   label?: string;
+  /** The entry point to run. Default this tree's production build (`OURS_MAIN`). */
+  main?: string;
 }
 
 /** Our server from the production build, configured as production would be, on loopback. */
@@ -127,7 +129,7 @@ export async function startOurs(options: LaunchOptions, ours: OursOptions): Prom
   const profile = options.profileDir
     ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir, '--cpu-prof-name', `ours-${ours.mode}-${Date.now()}.cpuprofile`]
     : [];
-  return launch(name, 'ours', OURS_MAIN, {
+  return launch(name, 'ours', ours.main ?? OURS_MAIN, {
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
     PORT: String(port),
