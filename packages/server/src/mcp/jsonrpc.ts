@@ -43,8 +43,8 @@ function hasMcpParams(m: Record<string, unknown>): boolean {
 
 /** Hand-written rather than the SDK's zod schemas: this runs on every message, on the hot path. */
 export function classify(value: unknown): Classified | undefined {
-  if (!isPlainObject(value)) return undefined;
   const m = value;
+  if (!isPlainObject(m)) return undefined;
   if (m['jsonrpc'] !== '2.0') return undefined;
   if (typeof m['method'] === 'string') {
     if (!hasMcpParams(m)) return undefined;

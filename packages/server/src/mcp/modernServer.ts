@@ -40,6 +40,7 @@ import { VERSION } from '../version.js';
 import { throttleData, throttleOf } from './limitErrors.js';
 import type { Dispatcher } from './dispatcher.js';
 import { MODERN_PROTOCOL_VERSIONS } from './eras.js';
+import { sdkRequestEntry } from './sdkRequestEntry.js';
 import { INSUFFICIENT_SCOPE, SERVER_INSTRUCTIONS, UPSTREAM_UNAUTHORIZED, isBelowLogLevel } from './server.js';
 
 /**
@@ -52,34 +53,23 @@ export const DISCOVER_CACHE = { ttlMs: 3_600_000, cacheScope: 'public' } as cons
 
 const MODERN: MessageClassification = { era: 'modern', revision: MODERN_PROTOCOL_VERSIONS[0]! };
 
-/** The SDK's private request entry point (see `ProcessWideModernServer.handleRequest`). */
-interface SdkRequestEntry {
-  _onrequest(request: JSONRPCRequest, extra: MessageExtraInfo): void;
-}
-
 /**
  * The v2 `Server`, minus two per-message costs that exist for connections we do not have.
  * Measured with callgrind on 2,000 warm 2026-07-28 trivial `tools/call`s (main thread):
  * 555k instructions per call with neither change, 512k with `handleRequest`, 481k with both.
  */
 export class ProcessWideModernServer extends Server {
+  private readonly onRequest = sdkRequestEntry<JSONRPCRequest, MessageExtraInfo>(this, '@modelcontextprotocol/server');
+
   /**
    * The SDK's transport hook runs three zod parses on every inbound message to learn its kind
    * (a result? an error? a request?): 43k instructions a call. Every message that reaches here
    * was already proved a JSON-RPC request by the SDK's own classifier in `eras.ts`, so it goes
-   * straight to the request path the hook would have chosen. That path is private in the SDK's
-   * types; the version is pinned exactly and the constructor refuses to start without it.
+   * straight to the request path the hook would have chosen (`sdkRequestEntry.ts`).
    */
   handleRequest(request: JSONRPCRequest, extra: MessageExtraInfo): void {
     if (this.transport === undefined) throw new Error('the 2026-07-28 server is not connected');
-    (this as unknown as SdkRequestEntry)._onrequest(request, extra);
-  }
-
-  constructor(...args: ConstructorParameters<typeof Server>) {
-    super(...args);
-    if (typeof (this as unknown as Partial<SdkRequestEntry>)._onrequest !== 'function') {
-      throw new Error('@modelcontextprotocol/server no longer has Protocol._onrequest; see ProcessWideModernServer');
-    }
+    this.onRequest(request, extra);
   }
 
   /**

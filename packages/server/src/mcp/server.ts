@@ -22,6 +22,7 @@ import { InsufficientScopeError, UnknownToolError, UpstreamUnauthorizedError } f
 import type { NeonPanelClient } from '../neonpanel/types.js';
 import type { ToolServices } from '../tools/services.js';
 import type { Dispatcher } from './dispatcher.js';
+import { sdkRequestEntry } from './sdkRequestEntry.js';
 import type { SessionStore } from '../store/sessions.js';
 import { VERSION } from '../version.js';
 import { listedTool, relinkResult } from '../tools/accountLinking.js';
@@ -58,32 +59,21 @@ export interface McpServerDeps {
   challenge: ChallengeContext;
 }
 
-/** The SDK's private request entry point (see `ProcessWideServer.handleRequest`). */
-interface SdkRequestEntry {
-  _onrequest(request: JSONRPCRequest, extra?: MessageExtraInfo): void;
-}
-
 /** The 1.x `Server` (2025-11-25 and earlier), with requests sent straight to its request path. */
 export class ProcessWideServer extends Server {
-  constructor(...args: ConstructorParameters<typeof Server>) {
-    super(...args);
-    if (typeof (this as unknown as Partial<SdkRequestEntry>)._onrequest !== 'function') {
-      throw new Error('@modelcontextprotocol/sdk no longer has Protocol._onrequest; see ProcessWideServer');
-    }
-  }
+  private readonly onRequest = sdkRequestEntry<JSONRPCRequest, MessageExtraInfo>(this, '@modelcontextprotocol/sdk');
 
   /**
    * The SDK's transport hook runs three zod parses on every inbound message to learn its kind,
    * and drops a message none of them accept with no answer at all: a request whose `params`
    * is an array, or whose `_meta` or `progressToken` has the wrong type, left its HTTP request
    * hanging. Every message that reaches here was classified a request by `jsonrpc.ts`, so it
-   * goes to the request path the hook would have chosen, where the method's own schema answers
-   * a malformed one with -32602, and the parses are saved. That path is private in the SDK's
-   * types; the version is pinned exactly and the constructor refuses to start without it.
+   * goes to the request path the hook would have chosen (`sdkRequestEntry.ts`), where the
+   * method's own schema answers a malformed one with -32602, and the parses are saved.
    */
   handleRequest(request: JSONRPCRequest, extra: MessageExtraInfo): void {
     if (this.transport === undefined) throw new Error('the MCP server is not connected');
-    (this as unknown as SdkRequestEntry)._onrequest(request, extra);
+    this.onRequest(request, extra);
   }
 
   /**
