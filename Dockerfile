@@ -16,6 +16,9 @@ COPY packages/server/package.json packages/server/
 COPY packages/e2e/package.json packages/e2e/
 COPY packages/infrastructure/package.json packages/infrastructure/
 COPY packages/conformance/package.json packages/conformance/
+# Patched dependencies (package.json "pnpm.patchedDependencies"): the install applies them, and
+# the lockfile's patch hashes fail a frozen install without them.
+COPY patches/ patches/
 RUN pnpm install --frozen-lockfile --filter @neonpanel-mcp/server
 # Sources, the OpenAPI contract the build generates its client types from, and the tsconfigs.
 COPY packages/server/ packages/server/

@@ -60,6 +60,24 @@ describe('Dockerfile', () => {
     expect(serverBuild).toContain('generate');
   });
 
+  it('copies every patched dependency\'s patch before the frozen install that applies it', () => {
+    const rootPackage = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { pnpm?: { patchedDependencies?: Record<string, string> } };
+    const patches = Object.values(rootPackage.pnpm?.patchedDependencies ?? {});
+    expect(patches.length).toBeGreaterThan(0);
+    const build = stages.find((s) => s.name === 'build')!;
+    const installAt = build.instructions.findIndex((i) => i.getKeyword() === 'RUN' && /pnpm install --frozen-lockfile/.test(i.getArgumentsContent() ?? ''));
+    expect(installAt).toBeGreaterThan(0);
+    const copiedBeforeInstall = build.instructions
+      .slice(0, installAt)
+      .filter((i) => i.getKeyword() === 'COPY' && !/--from/.test(i.getArgumentsContent() ?? ''))
+      .flatMap((i) => (i.getArgumentsContent() ?? '').split(/\s+/).slice(0, -1));
+    for (const patch of patches) {
+      expect(existsSync(path.join(root, patch))).toBe(true);
+      const covered = copiedBeforeInstall.some((source) => source === patch || patch.startsWith(source.replace(/\/?$/, '/')));
+      expect([patch, covered]).toEqual([patch, true]);
+    }
+  });
+
   it('installs pnpm at the workspace\'s pinned version', () => {
     const rootPackage = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { packageManager: string };
     const pinned = rootPackage.packageManager.replace(/^pnpm@/, '');
@@ -130,6 +148,7 @@ describe('.dockerignore', () => {
       'packages/server/openapi/neonpanel.openapi.json',
       'packages/server/src/main.ts',
       'packages/server/tsconfig.build.json',
+      ...Object.values((JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { pnpm?: { patchedDependencies?: Record<string, string> } }).pnpm?.patchedDependencies ?? {}),
     ];
     expect(files.length).toBeGreaterThan(5);
     for (const file of files) {
