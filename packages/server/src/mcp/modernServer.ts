@@ -54,6 +54,18 @@ export const DISCOVER_CACHE = { ttlMs: 3_600_000, cacheScope: 'public' } as cons
 const MODERN: MessageClassification = { era: 'modern', revision: MODERN_PROTOCOL_VERSIONS[0]! };
 
 /**
+ * `ctx.mcpReq.log` for the 2026-07-28 revision: send only when the request's envelope names a
+ * level, and nothing below it (this server always declares the logging capability and serves
+ * only that era). A method of the request's `mcpReq`, so it must be called as
+ * `ctx.mcpReq.log(...)`, which is how the SDK documents it and how `createToolContext` calls it.
+ */
+function logByEnvelope(this: ServerContext['mcpReq'], level: LogLevel, data: unknown, logger?: string): Promise<void> {
+  const threshold = (this.envelope as Record<string, unknown> | undefined)?.[LOG_LEVEL_META_KEY];
+  if (typeof threshold !== 'string' || isBelowLogLevel(level, threshold)) return Promise.resolve();
+  return this.notify({ method: 'notifications/message', params: { level, data, ...(logger !== undefined ? { logger } : {}) } });
+}
+
+/**
  * The v2 `Server`, minus two per-message costs that exist for connections we do not have.
  * Measured with callgrind on 2,000 warm 2026-07-28 trivial `tools/call`s (main thread):
  * 555k instructions per call with neither change, 512k with `handleRequest`, 481k with both.
@@ -76,18 +88,17 @@ export class ProcessWideModernServer extends Server {
    * The SDK's `buildContext` copies the request context into three new objects per call
    * (31k instructions, 6 % of a call), for transports that hand over a web `Request` or SSE
    * controls. Ours hands over neither, and the SDK builds `ctx` afresh for each request, so
-   * this completes it in place with what the SDK's adds: `log` with its 2026-07-28 rule (send
-   * only when the request's envelope names a level, and nothing below it; this server always
-   * declares the logging capability and serves only that era), and elicitation and sampling
-   * through the SDK's own methods.
+   * this completes it in place with what the SDK's adds: `log` with its 2026-07-28 rule (see
+   * `logByEnvelope`), and elicitation and sampling through the SDK's own methods.
+   *
+   * Every value added here is one function shared by all requests. A closure made per request
+   * and stored on the SDK's `mcpReq` object kept the whole request (body, auth, context,
+   * response) alive through every scavenge until the next full GC: 0.86 MB copied per
+   * scavenge against 0.22 MB with the shared function (`--trace-gc-nvp`, 2,000 warm calls).
    */
   protected override buildContext(ctx: BaseContext, _extra?: MessageExtraInfo): ServerContext {
     const mcpReq = ctx.mcpReq as ServerContext['mcpReq'];
-    mcpReq.log = (level, data, logger) => {
-      const threshold = (mcpReq.envelope as Record<string, unknown> | undefined)?.[LOG_LEVEL_META_KEY];
-      if (typeof threshold !== 'string' || isBelowLogLevel(level, threshold)) return Promise.resolve();
-      return mcpReq.notify({ method: 'notifications/message', params: { level, data, ...(logger !== undefined ? { logger } : {}) } });
-    };
+    mcpReq.log = logByEnvelope;
     mcpReq.elicitInput = this.elicitThroughSdk;
     mcpReq.requestSampling = this.sampleThroughSdk;
     return ctx as ServerContext;
