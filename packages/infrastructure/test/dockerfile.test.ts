@@ -14,6 +14,12 @@ const root = repositoryRoot();
 const serverDir = path.join(root, 'packages/server');
 const stages = parseDockerfile();
 const runtime = finalStage(stages);
+const rootPackage = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+  packageManager: string;
+  pnpm?: { patchedDependencies?: Record<string, string> };
+};
+/** The patch files pnpm applies at install (`pnpm.patchedDependencies`). */
+const patchFiles = Object.values(rootPackage.pnpm?.patchedDependencies ?? {});
 
 /** Follows `FROM <stage>` back to the external image. */
 function baseImage(stage: DockerStage): string {
@@ -61,9 +67,7 @@ describe('Dockerfile', () => {
   });
 
   it('copies every patched dependency\'s patch before the frozen install that applies it', () => {
-    const rootPackage = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { pnpm?: { patchedDependencies?: Record<string, string> } };
-    const patches = Object.values(rootPackage.pnpm?.patchedDependencies ?? {});
-    expect(patches.length).toBeGreaterThan(0);
+    expect(patchFiles.length).toBeGreaterThan(0);
     const build = stages.find((s) => s.name === 'build')!;
     const installAt = build.instructions.findIndex((i) => i.getKeyword() === 'RUN' && /pnpm install --frozen-lockfile/.test(i.getArgumentsContent() ?? ''));
     expect(installAt).toBeGreaterThan(0);
@@ -71,7 +75,7 @@ describe('Dockerfile', () => {
       .slice(0, installAt)
       .filter((i) => i.getKeyword() === 'COPY' && !/--from/.test(i.getArgumentsContent() ?? ''))
       .flatMap((i) => (i.getArgumentsContent() ?? '').split(/\s+/).slice(0, -1));
-    for (const patch of patches) {
+    for (const patch of patchFiles) {
       expect(existsSync(path.join(root, patch))).toBe(true);
       const covered = copiedBeforeInstall.some((source) => source === patch || patch.startsWith(source.replace(/\/?$/, '/')));
       expect([patch, covered]).toEqual([patch, true]);
@@ -79,7 +83,6 @@ describe('Dockerfile', () => {
   });
 
   it('installs pnpm at the workspace\'s pinned version', () => {
-    const rootPackage = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { packageManager: string };
     const pinned = rootPackage.packageManager.replace(/^pnpm@/, '');
     expect(runs(stages.find((s) => s.name === 'build')!).join('\n')).toContain(`npm install --global pnpm@${pinned}`);
   });
@@ -148,7 +151,7 @@ describe('.dockerignore', () => {
       'packages/server/openapi/neonpanel.openapi.json',
       'packages/server/src/main.ts',
       'packages/server/tsconfig.build.json',
-      ...Object.values((JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { pnpm?: { patchedDependencies?: Record<string, string> } }).pnpm?.patchedDependencies ?? {}),
+      ...patchFiles,
     ];
     expect(files.length).toBeGreaterThan(5);
     for (const file of files) {
