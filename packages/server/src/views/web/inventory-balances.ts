@@ -114,7 +114,7 @@ function draw(root: HTMLElement, state: ViewState, m: Matrix): void {
       }),
       h('td', { class: 'num', 'data-total': r.total }, formatNumber(r.total))))),
     h('tfoot', {}, h('tr', {},
-      h('td', {}, 'All items shown'),
+      h('td', {}, m.pagination ? 'Total on this page' : 'Total'),
       ...m.warehouses.map((w) => h('td', { class: 'num' }, formatNumber(m.rows.reduce((s, r) => s + (r.quantities[w.uuid] ?? 0), 0)))),
       h('td', { class: 'num', 'data-grand-total': m.rows.reduce((s, r) => s + r.total, 0) }, formatNumber(m.rows.reduce((s, r) => s + r.total, 0))))));
 

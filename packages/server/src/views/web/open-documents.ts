@@ -60,9 +60,9 @@ startView('neonpanel-open-documents', (root, state) => {
     put(root, h('h2', { class: 'muted', style: 'font-size:1em;margin:12px 0 4px' }, `${label}: ${selected.items.length} open`),
       selected.items.length === 0 ? h('p', { class: 'muted' }, 'Nothing open in this bucket.') : h('div', { class: 'scroll' }, h('table', { 'aria-label': `Open in ${label}` },
         h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Reference'), h('th', { scope: 'col' }, 'Date'), h('th', { scope: 'col' }, 'From / for'),
-          h('th', { class: 'num', scope: 'col' }, 'Days'), h('th', { class: 'num', scope: 'col' }, 'Open'))),
+          h('th', { class: 'num', scope: 'col' }, aging.basis === 'due_date' ? 'Days overdue' : 'Age (days)'), h('th', { class: 'num', scope: 'col' }, 'Open'))),
         h('tbody', {}, ...selected.items.map((i) => h('tr', { 'data-item': i.id },
-          h('td', {}, i.ref), h('td', {}, i.date), h('td', {}, i.party ?? ''), h('td', { class: 'num' }, formatNumber(i.age_days)),
+          h('td', {}, i.ref), h('td', {}, i.date), h('td', {}, i.party ?? ''), h('td', { class: 'num' }, i.age_days > 0 ? formatNumber(i.age_days) : `due in ${formatNumber(-i.age_days)}`),
           h('td', { class: 'num' }, formatMoney(i.open_amount, i.currency))))))),
       selected.note ? h('p', { class: 'note' }, selected.note) : null);
   } else {
