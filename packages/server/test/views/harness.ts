@@ -50,6 +50,10 @@ window.startHost = async ({ html, theme, variables, width, appTools }) => {
 };
 `;
 
+// The page's window, inside page.evaluate callbacks (they run in the browser, not in Node).
+declare const window: any;
+
+
 let hostBundle: Promise<string> | undefined;
 function hostPage(): Promise<string> {
   hostBundle ??= build({

@@ -16,6 +16,12 @@ import { launchChromium } from '../e2e-oauth/chromium.js';
 import { startToolStack, type ToolStack } from '../tools/stack.js';
 import { hostView, THEMES, type HostedView, type ThemeName } from './harness.js';
 
+// Browser globals inside page.evaluate callbacks (they run in the view, not in Node).
+declare const document: any;
+declare const window: any;
+declare const getComputedStyle: any;
+
+
 const ARTIFACTS = resolve(dirname(fileURLToPath(import.meta.url)), '../../test-artifacts/views');
 const ACME = 'Acme Outdoor Goods';
 
@@ -102,7 +108,7 @@ describe.each(['light', 'dark'] as const)('in the %s theme', (theme) => {
       expect(shown.map((r) => r.total)).toEqual([...shown.map((r) => r.total)].sort((a, b) => b - a)); // default: total, descending
       expect(Number(await hosted.view.getAttribute('[data-grand-total]', 'data-grand-total'))).toBe(expected.reduce((s, r) => s + r.total, 0));
       // The largest quantity gets the longest bar.
-      const widths = await hosted.view.$$eval('.bar .fill', (fills) => fills.map((f) => (f as HTMLElement).getBoundingClientRect().width));
+      const widths = await hosted.view.$$eval('.bar .fill', (fills) => fills.map((f) => f.getBoundingClientRect().width));
       expect(widths[0]).toBe(Math.max(...widths));
 
       await hosted.view.click('button[data-sort="total"]');
