@@ -12,7 +12,10 @@ import { Client as LegacyClient } from '@modelcontextprotocol/sdk/client/index.j
 import { StreamableHTTPClientTransport as LegacyTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { DEFAULT_SCOPES } from '../../src/config.js';
 import { ALL_TOOLS } from '../../src/tools/registry.js';
-import { VIEW_IDS } from '../../src/views/catalogue.js';
+import { EXTENSION_ID, RESOURCE_MIME_TYPE, RESOURCE_URI_META_KEY, registerAppTool } from '@modelcontextprotocol/ext-apps/server';
+import { UI_EXTENSION_ID, VIEW_IDS, VIEW_MIME_TYPE } from '../../src/views/catalogue.js';
+import { LEGACY_RESOURCE_URI_KEY, withViewMeta } from '../../src/mcp/uiResources.js';
+import type { ViewResources } from '../../src/views/resources.js';
 import { ALICE, startToolStack, type ToolStack } from '../tools/stack.js';
 import { VIEW_TOOL_NAMES } from '../tools/toolGroups.js';
 
@@ -144,6 +147,24 @@ describe.each(['v2', '1.x'] as const)('MCP Apps with the %s client', (era) => {
     } finally {
       await narrow.close();
     }
+  });
+});
+
+describe('the same fields as the ext-apps server helpers', () => {
+  it('uses the SDK\'s extension id, MIME type and legacy key', () => {
+    expect([UI_EXTENSION_ID, VIEW_MIME_TYPE, LEGACY_RESOURCE_URI_KEY]).toEqual([EXTENSION_ID, RESOURCE_MIME_TYPE, RESOURCE_URI_META_KEY]);
+  });
+
+  it('writes a linked tool\'s _meta as registerAppTool does, keeping the other _meta', () => {
+    const uri = 'ui://neonpanel/open-documents-0123456789ab.html';
+    const views = { uriOf: () => uri } as unknown as ViewResources;
+    let written: Record<string, unknown> | undefined;
+    registerAppTool({ registerTool: ((_name: string, config: { _meta: Record<string, unknown> }) => { written = config._meta; }) as never }, 't', {
+      _meta: { securitySchemes: [], ui: { resourceUri: uri, visibility: ['app'] } },
+    }, (() => ({ content: [] })) as never);
+    const ours = withViewMeta({ name: 't', _meta: { securitySchemes: [] }, ui: { view: 'open-documents' } }, { ui: { view: 'open-documents', visibility: ['app'] } } as never, views);
+    expect(ours['_meta']).toEqual(written);
+    expect(ours['ui']).toBeUndefined();
   });
 });
 

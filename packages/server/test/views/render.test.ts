@@ -120,7 +120,7 @@ describe.each(['light', 'dark'] as const)('in the %s theme', (theme) => {
       await hosted.view.click('button[data-page="next"]');
       await hosted.view.waitForSelector('[data-page-number="2"]');
       const calls = await hosted.calls();
-      expect(calls).toEqual([{ name: 'neonpanel_view_inventory_page', arguments: { company: data.company.uuid, page: 2, per_page: 10, date: data.balances_date, warehouse: data.warehouse.uuid } }]);
+      expect(calls).toEqual([{ name: 'neonpanel_view_inventory_page', arguments: { company: data.company.uuid, page: 2, per_page: 10, date: data.balances_date, warehouse: data.warehouse.uuid, sort: 'total_asc' } }]);
       const page2 = (await result('neonpanel_view_inventory_page', calls[0]!.arguments))['structuredContent'];
       const rows2 = await hosted.view.$$eval('tr[data-row]', (rows) => rows.map((r) => r.getAttribute('data-row')).sort());
       expect(rows2).toEqual(page2.items.map((i: { id: number }) => String(i.id)).sort());

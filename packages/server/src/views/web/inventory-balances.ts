@@ -124,6 +124,9 @@ function draw(root: HTMLElement, state: ViewState, m: Matrix): void {
     const args: Json = { company: m.company.uuid, page: to, per_page: page.per_page };
     if (m.date) args['date'] = m.date;
     if (m.warehouse) args['warehouse'] = m.warehouse;
+    // The next page follows the order on screen where the server can sort that way.
+    const serverSort = sort.key === 'total' ? (sort.dir === 1 ? 'total_asc' : 'total_desc') : sort.key === 'item' ? 'sku' : undefined;
+    if (serverSort) args['sort'] = serverSort;
     const next = await callFromView(state, PAGE_TOOL, args);
     if (next) {
       override = toMatrix(next);
