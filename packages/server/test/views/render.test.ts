@@ -221,8 +221,15 @@ describe.each(['inventory-balances', 'revenue-cogs', 'open-documents'] as const)
     const hosted = await open(view, 'light', 360);
     try {
       const [name, args] = calls[view];
-      await hosted.toolResult(await result(name, args));
+      const r = await result(name, args);
+      await hosted.toolResult(r);
       await hosted.view.waitForSelector('h1');
+      if (view === 'inventory-balances') {
+        // The page tool's matrix: a bar for every item in every warehouse, the column total above them.
+        const data = r['structuredContent'];
+        expect(await hosted.view.$$eval('tr[data-row] .bar', (bars) => bars.length)).toBe(data.items.length * data.warehouses.length);
+        expect(await hosted.view.$$eval('thead th', (ths) => ths.map((t) => t.textContent))).toEqual(['Item', ...data.warehouses.map((w: { name: string }) => w.name), 'Total']);
+      }
       const fit = await hosted.view.evaluate(() => ({ page: document.documentElement.scrollWidth, viewport: window.innerWidth }));
       expect(fit.page).toBeLessThanOrEqual(fit.viewport);
       expect(fit.viewport).toBe(360);
