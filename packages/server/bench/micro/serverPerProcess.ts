@@ -54,19 +54,21 @@ export async function measureServerPerProcess(iterations = 20_000): Promise<Serv
   const { Dispatcher } = await importDist<DispatcherModule>('mcp/dispatcher.js');
   const { defaultRegistry } = await importDist<RegistryModule>('tools/registry.js');
   const { createToolServices } = await importDist<ServicesModule>('tools/services.js');
+  const { loadViewResources } = await importDist<typeof import('../../src/views/resources.js')>('views/resources.js');
+  const views = loadViewResources();
   const registry = defaultRegistry();
   const services = createToolServices({ neonpanelBaseUrl: 'http://127.0.0.1:9', companyCacheTtlMs: 0 });
   const neonpanel = {} as never; // the trivial tool never calls NeonPanel
 
   const dispatcher = new Dispatcher();
-  const shared = createModernServer({ registry, dispatcher, neonpanel, services });
+  const shared = createModernServer({ registry, dispatcher, neonpanel, services, views });
   await shared.connect(new ProcessWideModernTransport(dispatcher, shared));
   const perProcessUs = await timePerCall(iterations, (i) => new Promise((resolve) => {
     dispatcher.request(callBody(i) as never, { response: (m) => resolve(JSON.stringify(m)), related: () => {} }, { session: undefined, requestId: 'bench' }, { authInfo: auth } as never);
   }));
 
   const perRequestUs = await timePerCall(iterations, async (i) => {
-    const server = createModernServer({ registry, dispatcher: new Dispatcher(), neonpanel, services });
+    const server = createModernServer({ registry, dispatcher: new Dispatcher(), neonpanel, services, views });
     const transport = new PerRequestHTTPServerTransport({ classification: { era: 'modern', revision: MODERN_PROTOCOL_VERSION }, responseMode: 'json' });
     await server.connect(transport);
     const response = await transport.handleMessage(callBody(i) as never, { authInfo: auth as never });

@@ -26,6 +26,7 @@ import { requestGuard } from './guard.js';
 import { legacySseDeprecation } from './deprecation.js';
 import type { McpRuntime } from './runtime.js';
 import type { Telemetry } from '../telemetry/telemetry.js';
+import { loadViewResources, type ViewResources } from '../views/resources.js';
 
 export interface McpEndpointsDeps {
   config: Config;
@@ -41,6 +42,8 @@ export interface McpEndpointsDeps {
   store?: SharedStore;
   /** Per-user limits; built on `store` when not given. */
   limits?: UserLimits;
+  /** The built MCP Apps views; read from dist/views when not given. */
+  views?: ViewResources;
 }
 
 export interface McpEndpoints {
@@ -66,14 +69,15 @@ export function createMcpEndpoints(deps: McpEndpointsDeps): McpEndpoints {
   // A request's `_meta` trace context (SEP-414) becomes the parent of its tool span.
   const traceOf: TraceResolver | undefined = telemetry ? (params, httpTrace) => telemetry.traceParentOf(params, httpTrace) : undefined;
   telemetry?.observeOpen({ sessions: () => sessions.size, streams: () => streams.size });
+  const views = deps.views ?? loadViewResources();
   const dispatcher = new Dispatcher(traceOf);
-  const server = createMcpServer({ registry: deps.registry, dispatcher, sessions, neonpanel: deps.neonpanel, services: deps.services, challenge: deps.challenge });
+  const server = createMcpServer({ registry: deps.registry, dispatcher, sessions, neonpanel: deps.neonpanel, services: deps.services, challenge: deps.challenge, views });
   server.onerror = (error) => logger.warn({ err: error }, 'mcp protocol error');
   void server.connect(dispatcher);
   dispatcher.routeRequestsTo((request, extra) => server.handleRequest(request, extra));
 
   const modernDispatcher = new Dispatcher(traceOf);
-  const modernServer = createModernServer({ registry: deps.registry, dispatcher: modernDispatcher, neonpanel: deps.neonpanel, services: deps.services });
+  const modernServer = createModernServer({ registry: deps.registry, dispatcher: modernDispatcher, neonpanel: deps.neonpanel, services: deps.services, views });
   modernServer.onerror = (error) => logger.debug({ err: error }, 'mcp protocol error (2026-07-28)');
   void modernServer.connect(new ProcessWideModernTransport(modernDispatcher, modernServer));
 

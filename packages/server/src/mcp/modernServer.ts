@@ -42,6 +42,8 @@ import type { Dispatcher } from './dispatcher.js';
 import { MODERN_PROTOCOL_VERSIONS } from './eras.js';
 import { sdkRequestEntry } from './sdkRequestEntry.js';
 import { INSUFFICIENT_SCOPE, SERVER_INSTRUCTIONS, UPSTREAM_UNAUTHORIZED, isBelowLogLevel } from './server.js';
+import type { ViewResources } from '../views/resources.js';
+import { listViewResources, readViewResource, UI_EXTENSIONS, ViewNotFoundError, withViewMeta } from './uiResources.js';
 
 /**
  * How long a client may reuse `tools/list`. `private`: the list is per user once toolsets
@@ -50,6 +52,12 @@ import { INSUFFICIENT_SCOPE, SERVER_INSTRUCTIONS, UPSTREAM_UNAUTHORIZED, isBelow
 export const TOOLS_LIST_CACHE = { ttlMs: 300_000, cacheScope: 'private' } as const;
 /** `server/discover` is the same for every caller. */
 export const DISCOVER_CACHE = { ttlMs: 3_600_000, cacheScope: 'public' } as const;
+/**
+ * The views are the same for every caller and change only with a deploy, which changes their
+ * URIs (content hash): the list may be cached an hour, a read for a day.
+ */
+export const RESOURCES_LIST_CACHE = { ttlMs: 3_600_000, cacheScope: 'public' } as const;
+export const RESOURCE_READ_CACHE = { ttlMs: 86_400_000, cacheScope: 'public' } as const;
 
 const MODERN: MessageClassification = { era: 'modern', revision: MODERN_PROTOCOL_VERSIONS[0]! };
 
@@ -136,25 +144,45 @@ export interface ModernServerDeps {
   dispatcher: Dispatcher;
   neonpanel: NeonPanelClient;
   services: ToolServices;
+  /** The MCP Apps views, served as `ui://` resources and linked from tools. */
+  views: ViewResources;
 }
 
 export function createModernServer(deps: ModernServerDeps): ProcessWideModernServer {
-  const { registry, dispatcher, neonpanel, services } = deps;
+  const { registry, dispatcher, neonpanel, services, views } = deps;
   const server = new ProcessWideModernServer(
     { name: 'neonpanel-mcp', title: 'NeonPanel', version: VERSION },
     {
       supportedProtocolVersions: [...MODERN_PROTOCOL_VERSIONS],
-      capabilities: { tools: { listChanged: false }, logging: {} },
+      capabilities: { tools: { listChanged: false }, resources: { listChanged: false }, logging: {}, extensions: UI_EXTENSIONS },
       instructions: SERVER_INSTRUCTIONS,
-      cacheHints: { 'tools/list': TOOLS_LIST_CACHE, 'server/discover': DISCOVER_CACHE },
+      cacheHints: {
+        'tools/list': TOOLS_LIST_CACHE,
+        'server/discover': DISCOVER_CACHE,
+        'resources/list': RESOURCES_LIST_CACHE,
+        'resources/templates/list': RESOURCES_LIST_CACHE,
+        'resources/read': RESOURCE_READ_CACHE,
+      },
     },
   );
 
   // Computed once, in registry order: deterministic, as clients' caches and prompt caches want.
   const listResult = {
-    tools: registry.tools.map(({ scope: _scope, ...tool }) => tool),
+    tools: registry.tools.map(({ scope: _scope, ...tool }) => withViewMeta(tool, { scope: _scope, ...tool }, views)),
   } as unknown as ListToolsResult;
   server.setRequestHandler('tools/list', () => listResult);
+
+  const resources = listViewResources(views);
+  server.setRequestHandler('resources/list', () => resources);
+  server.setRequestHandler('resources/templates/list', () => ({ resourceTemplates: [] }));
+  server.setRequestHandler('resources/read', (request) => {
+    try {
+      return readViewResource(views, request.params.uri);
+    } catch (error) {
+      if (error instanceof ViewNotFoundError) throw new ProtocolError(ProtocolErrorCode.InvalidParams, error.message, { uri: error.uri });
+      throw error;
+    }
+  });
 
   server.setRequestHandler('tools/call', async (request, ctx) => {
     const auth = ctx.http?.authInfo as AuthInfo;

@@ -7,8 +7,11 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
   CallToolRequestSchema,
   ErrorCode,
+  ListResourcesRequestSchema,
+  ListResourceTemplatesRequestSchema,
   ListToolsRequestSchema,
   McpError,
+  ReadResourceRequestSchema,
   SetLevelRequestSchema,
   type JSONRPCRequest,
   type ListToolsResult,
@@ -28,6 +31,8 @@ import { VERSION } from '../version.js';
 import { listedTool, relinkResult } from '../tools/accountLinking.js';
 import { buildChallenge } from '../auth/challenge.js';
 import type { ChallengeContext } from '../auth/middleware.js';
+import type { ViewResources } from '../views/resources.js';
+import { listViewResources, readViewResource, UI_EXTENSIONS, ViewNotFoundError, withViewMeta } from './uiResources.js';
 
 /** JSON-RPC error codes the HTTP layer turns back into HTTP auth answers (server range −32000…−32099). */
 export const UPSTREAM_UNAUTHORIZED = -32001;
@@ -57,6 +62,8 @@ export interface McpServerDeps {
   services: ToolServices;
   /** Where challenges point and the scopes the authorization server issues (tools/accountLinking.ts). */
   challenge: ChallengeContext;
+  /** The MCP Apps views, served as `ui://` resources and linked from tools. */
+  views: ViewResources;
 }
 
 /** The 1.x `Server` (2025-11-25 and earlier), with requests sent straight to its request path. */
@@ -101,18 +108,33 @@ type RequestHandlerOf<T extends RequestSchema> = (
 ) => ReturnType<Parameters<Server['setRequestHandler']>[1]>;
 
 export function createMcpServer(deps: McpServerDeps): ProcessWideServer {
-  const { registry, dispatcher, sessions, neonpanel, services, challenge } = deps;
+  const { registry, dispatcher, sessions, neonpanel, services, challenge, views } = deps;
   const server = new ProcessWideServer(
     { name: 'neonpanel-mcp', title: 'NeonPanel', version: VERSION },
-    { capabilities: { tools: { listChanged: false }, logging: {} }, instructions: SERVER_INSTRUCTIONS },
+    {
+      capabilities: { tools: { listChanged: false }, resources: { listChanged: false }, logging: {}, extensions: UI_EXTENSIONS },
+      instructions: SERVER_INSTRUCTIONS,
+    },
   );
 
   // Computed once per advertised scope list (it changes only when the issuer's metadata does).
   let listed: { scopes: readonly string[]; result: ListToolsResult } | undefined;
   server.setValidatedRequestHandler(ListToolsRequestSchema, () => {
     const scopes = challenge.scopes;
-    if (listed?.scopes !== scopes) listed = { scopes, result: { tools: registry.tools.map((t) => listedTool(t, scopes)) as ListToolsResult['tools'] } };
+    if (listed?.scopes !== scopes) listed = { scopes, result: { tools: registry.tools.map((t) => withViewMeta(listedTool(t, scopes), t, views)) as ListToolsResult['tools'] } };
     return listed.result;
+  });
+
+  const resources = listViewResources(views);
+  server.setValidatedRequestHandler(ListResourcesRequestSchema, () => resources);
+  server.setValidatedRequestHandler(ListResourceTemplatesRequestSchema, () => ({ resourceTemplates: [] }));
+  server.setValidatedRequestHandler(ReadResourceRequestSchema, (request) => {
+    try {
+      return readViewResource(views, request.params.uri);
+    } catch (error) {
+      if (error instanceof ViewNotFoundError) throw new McpError(error.code, error.message, { uri: error.uri });
+      throw error;
+    }
   });
 
   // Replaces the SDK's handler, which keeps levels in a map that no session end ever clears.

@@ -8,6 +8,7 @@ import { companyArg, companyRef, isoDate, pageInfo, READ_ANNOTATIONS, resolveCom
 import { ToolInputError } from './errors.js';
 import { structuredResult } from './result.js';
 import { resolveVendorId } from './lookup.js';
+import { agingOf, agingSchema, asOfArg, documentOpenItems, today } from './aging.js';
 import { CREATE_ANNOTATIONS, idempotencyKeyArg, once, UPDATE_ANNOTATIONS } from './writes.js';
 import {
   DOCUMENT_TYPES, KINDS, documentDetailSchema, documentSummarySchema, documentTypeArg, documentView, type DocumentType, type KindSpec,
@@ -23,6 +24,7 @@ const listInput = z.object({
     .describe('Only this vendor\'s documents (id or name). inventory_order and bill only.'),
   warehouse_id: z.number().int().positive().optional()
     .describe('Only documents for this warehouse id. inventory_order, shipment and assembly_order only.'),
+  as_of: asOfArg,
 });
 const listOutput = z.object({
   company: companyRef,
@@ -30,6 +32,8 @@ const listOutput = z.object({
   documents: z.array(documentSummarySchema),
   pagination: pageInfo,
   next: z.string().optional(),
+  /** Open amounts by age (document date), for types that carry amounts. */
+  aging: agingSchema.optional(),
 });
 
 const vendorTypes = DOCUMENT_TYPES.filter((t) => KINDS[t].filters.vendor).join(', ');
@@ -41,13 +45,14 @@ export const documentsList: ToolDefinition<typeof listInput, typeof listOutput> 
   description:
     'Use to find inventory orders, bills, invoices, shipments, assembly orders or adjustments of a company ("which bills from Acme are still open?"). ' +
     'Filter by type, text, date range, vendor or warehouse. Returns compact summaries, newest first: id, reference, date, amount, vendor or warehouse, line count, and for orders and bills the payment status and open amount. ' +
-    'Use neonpanel_document_get with the id for the lines.',
+    'Use neonpanel_document_get with the id for the lines. Bills, invoices and orders also come aged: open amounts by days since the document date (as_of: today unless given).',
   scope: 'read:documents',
   toolset: 'documents',
   operations: DOCUMENT_TYPES.map((t) => KINDS[t].operations.list),
   input: listInput,
   output: listOutput,
   annotations: READ_ANNOTATIONS,
+  ui: { view: 'open-documents' },
   async handler(args, ctx) {
     const kind = KINDS[args.type];
     if (args.vendor !== undefined && !kind.filters.vendor) throw new ToolInputError(`The vendor filter applies to ${vendorTypes} only.`);
@@ -65,6 +70,11 @@ export const documentsList: ToolDefinition<typeof listInput, typeof listOutput> 
     const documents = (answer.data ?? []).map((d) => documentView(args.type, d, false));
     const lastPage = answer.last_page ?? 1;
     const hasMore = lastPage > (answer.current_page ?? 1);
+    const asOf = args.as_of ?? today();
+    const withAmounts = documents.some((d) => typeof d['amount'] === 'number' || typeof d['open_amount'] === 'number');
+    const open = withAmounts ? documentOpenItems(documents, asOf) : [];
+    const summary = `${documents.length} ${kind.label}${documents.length === 1 ? '' : 's'} of ${c.name}` +
+      (withAmounts ? `, ${open.length} with an open amount as of ${asOf}.` : '.');
     return structuredResult({
       company: { uuid: c.uuid, name: c.name },
       type: args.type,
@@ -73,7 +83,8 @@ export const documentsList: ToolDefinition<typeof listInput, typeof listOutput> 
       // NeonPanel's document lists take no page parameter (contract 1.2.0-beta), so the way to
       // the rest is a narrower query, not page 2.
       ...(hasMore ? { next: `More ${kind.label}s match than one page holds. To see the rest, narrow the query: set end_date to the day before the oldest date shown, or add search or a narrower date range.` } : {}),
-    });
+      ...(withAmounts ? { aging: agingOf(open, asOf, 'document_date') } : {}),
+    }, summary);
   },
 };
 

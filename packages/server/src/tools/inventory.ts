@@ -4,6 +4,7 @@ import type { ToolDefinition } from './types.js';
 import { companyArg, companyRef, dataOf, isoDate, pageArgs, pageInfo, pageOf, READ_ANNOTATIONS, resolveCompany } from './common.js';
 import { resolveItem } from './resolve.js';
 import { structuredResult } from './result.js';
+import { bounded } from './bounded.js';
 
 const item = z.looseObject({
   id: z.number().int(),
@@ -81,6 +82,7 @@ const balancesOutput = z.object({
   balances_date: z.string().optional(),
   balances: z.array(z.looseObject({ warehouse: z.looseObject({}).optional(), balance: z.number().optional() })),
   total_units: z.number(),
+  note: z.string().optional(),
 });
 
 export const inventoryItemBalances: ToolDefinition<typeof balancesInput, typeof balancesOutput> = {
@@ -93,6 +95,7 @@ export const inventoryItemBalances: ToolDefinition<typeof balancesInput, typeof 
   input: balancesInput,
   output: balancesOutput,
   annotations: READ_ANNOTATIONS,
+  ui: { view: 'inventory-balances' },
   async handler(args, ctx) {
     const c = await resolveCompany(ctx, args.company);
     const ref = await resolveItem(ctx, c.uuid, args.item);
@@ -100,13 +103,16 @@ export const inventoryItemBalances: ToolDefinition<typeof balancesInput, typeof 
       params: { path: { companyUuid: c.uuid, inventoryId: ref.id }, query: args.date ? { balances_date: args.date } : {} },
     }));
     const balances = answer.balances_data?.balances_list ?? [];
+    const shown = bounded(balances, 'The total counts every warehouse.');
+    const total = balances.reduce((sum, b) => sum + (typeof b.balance === 'number' ? b.balance : 0), 0);
     return structuredResult({
       company: { uuid: c.uuid, name: c.name },
       item: answer.inventory ?? { id: ref.id },
       ...(answer.balances_data?.balances_date ? { balances_date: answer.balances_data.balances_date } : {}),
-      balances,
-      total_units: balances.reduce((sum, b) => sum + (typeof b.balance === 'number' ? b.balance : 0), 0),
-    });
+      balances: shown.rows,
+      total_units: total,
+      ...(shown.note ? { note: shown.note } : {}),
+    }, `${total} units of item ${ref.id} in ${balances.length} warehouse${balances.length === 1 ? '' : 's'}.`);
   },
 };
 

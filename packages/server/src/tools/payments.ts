@@ -6,6 +6,8 @@ import { ToolInputError } from './errors.js';
 import { structuredResult } from './result.js';
 import { UPDATE_ANNOTATIONS } from './writes.js';
 import { typeOfClass } from './documentKinds.js';
+import { agingOf, agingSchema, asOfArg, paymentOpenItems, today } from './aging.js';
+import { bounded } from './bounded.js';
 
 type Json = Record<string, unknown>;
 
@@ -46,20 +48,31 @@ const listInput = z.object({
   start_date: isoDate.optional().describe('Only installments due on or after this (YYYY-MM-DD).'),
   end_date: isoDate.optional().describe('Only installments due on or before this (YYYY-MM-DD).'),
   unpaid_only: z.boolean().default(false).describe('Keep only installments with an open amount (applied to the page NeonPanel returned).'),
+  as_of: asOfArg,
 });
-const listOutput = z.object({ company: companyRef, payment_requests: z.array(paymentRequest), total_open: z.number(), pagination: pageInfo, next: z.string().optional() });
+const listOutput = z.object({
+  company: companyRef,
+  payment_requests: z.array(paymentRequest),
+  total_open: z.number(),
+  pagination: pageInfo,
+  next: z.string().optional(),
+  note: z.string().optional(),
+  /** Open amounts by age (due date). */
+  aging: agingSchema,
+});
 
 export const paymentRequestsList: ToolDefinition<typeof listInput, typeof listOutput> = {
   name: 'neonpanel_payment_requests_list',
   title: 'List payment requests (installments due)',
   description:
-    'Use to see what is due or overdue to vendors: the payment installments of inventory orders and bills, by due date. Returns each installment with its document, amount due, paid, open amount and due date, and the total open.',
+    'Use to see what is due or overdue to vendors: the payment installments of inventory orders and bills, by due date. Returns each installment with its document, amount due, paid, open amount and due date, the total open, and the open amounts by age bucket (days past due as of as_of, today unless given).',
   scope: 'read:payments',
   toolset: 'payments',
   operations: ['paymentRequests.list'],
   input: listInput,
   output: listOutput,
   annotations: READ_ANNOTATIONS,
+  ui: { view: 'open-documents' },
   async handler(args, ctx) {
     if (args.start_date && args.end_date && args.end_date < args.start_date) throw new ToolInputError('end_date must not be before start_date.');
     const c = await resolveCompany(ctx, args.company);
@@ -70,13 +83,19 @@ export const paymentRequestsList: ToolDefinition<typeof listInput, typeof listOu
     const rows = args.unpaid_only ? all.filter((p) => (p['open_amount'] as number) > 0) : all;
     const lastPage = answer.last_page ?? 1;
     const hasMore = lastPage > (answer.current_page ?? 1);
+    const asOf = args.as_of ?? today();
+    const open = paymentOpenItems(rows, asOf);
+    const totalOpen = round2(rows.reduce((s, p) => s + (p['open_amount'] as number), 0));
+    const shown = bounded(rows, 'Narrow with start_date and end_date, or set unpaid_only.');
     return structuredResult({
       company: { uuid: c.uuid, name: c.name },
-      payment_requests: rows,
-      total_open: round2(rows.reduce((s, p) => s + (p['open_amount'] as number), 0)),
+      payment_requests: shown.rows,
+      total_open: totalOpen,
       pagination: { page: answer.current_page ?? 1, per_page: answer.per_page ?? all.length, last_page: lastPage, has_more: hasMore },
       ...(hasMore ? { next: 'More installments match than one page holds (the API takes no page number): set start_date to the day after the last due date shown to see the rest.' } : {}),
-    });
+      ...(shown.note ? { note: shown.note } : {}),
+      aging: agingOf(open, asOf, 'due_date'),
+    }, `${rows.length} installments of ${c.name}, ${open.length} open as of ${asOf}, ${totalOpen} open in total.`);
   },
 };
 

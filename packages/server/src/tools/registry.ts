@@ -29,6 +29,7 @@ import { paymentTools } from './payments.js';
 import { catalogueTools } from './catalogue.js';
 import { forecastingTools } from './forecasting.js';
 import { inventoryWriteTools } from './inventoryWrites.js';
+import { viewTools } from './viewTools.js';
 import type { ToolsetSelection } from '../config.js';
 
 const TOOL_NAME = /^[a-z][a-z0-9]*(_[a-z0-9]+)+$/;
@@ -61,6 +62,7 @@ function publish(def: ToolDefinition): PublishedTool {
     inputSchema: toObjectSchema(def.input, 'input', `${def.name} input`),
     ...(def.output ? { outputSchema: toObjectSchema(def.output, 'output', `${def.name} output`) } : {}),
     annotations: { title: def.title, ...def.annotations },
+    ...(def.ui ? { ui: def.ui } : {}),
   };
 }
 
@@ -172,6 +174,7 @@ export const ALL_TOOLS: readonly ToolDefinition[] = [
   ...catalogueTools,
   ...forecastingTools,
   ...researchTools,
+  ...viewTools,
 ] as ToolDefinition[];
 
 /** The server's registry: every tool, narrowed by the deployment's selection when given. */

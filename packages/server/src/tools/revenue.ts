@@ -5,6 +5,7 @@ import { dataOf, isoDate, READ_ANNOTATIONS, resolveCompany } from './common.js';
 import { PERIODS, resolvePeriod, type DateRange, dateRangeOut } from './periods.js';
 import { structuredResult } from './result.js';
 import { ToolInputError } from './errors.js';
+import { bounded } from './bounded.js';
 
 const GROUPINGS = ['company', 'country', 'invoice'] as const;
 const PERIODICITIES = ['total', 'yearly', 'quarterly', 'monthly'] as const;
@@ -86,7 +87,14 @@ const revenueInput = z.object({
   companies: companiesArg,
   countries: countriesArg,
 });
-const revenueOutput = z.object({ period: dateRangeOut, rows: z.array(row), totals });
+const revenueOutput = z.object({ period: dateRangeOut, rows: z.array(row), totals, note: z.string().optional() });
+
+const NARROW_REVENUE = 'Totals cover every row. Narrow with a coarser periodicity, fewer groupings, companies or countries, or a shorter range.';
+
+/** A one-line answer per currency, for hosts that show only text. */
+function totalsLine(t: z.infer<typeof totals>): string {
+  return t.map((x) => `${x.currency}: revenue ${x.revenue}, COGS ${x.cogs}, margin ${x.gross_margin_percent ?? '—'} %`).join('; ') || 'no revenue';
+}
 
 export const revenueAndCogs: ToolDefinition<typeof revenueInput, typeof revenueOutput> = {
   name: 'neonpanel_revenue_cogs',
@@ -99,10 +107,16 @@ export const revenueAndCogs: ToolDefinition<typeof revenueInput, typeof revenueO
   input: revenueInput,
   output: revenueOutput,
   annotations: READ_ANNOTATIONS,
+  ui: { view: 'revenue-cogs' },
   async handler(args, ctx) {
     const period = { start_date: args.start_date, end_date: args.end_date ?? new Date().toISOString().slice(0, 10) };
     const rows = await fetchRevenue(ctx, { ...period, grouping: args.grouping, periodicity: args.periodicity, companies: args.companies, countries: args.countries });
-    return structuredResult({ period, rows, totals: totalsByCurrency(rows) });
+    const all = totalsByCurrency(rows);
+    const shown = bounded(rows, NARROW_REVENUE);
+    return structuredResult(
+      { period, rows: shown.rows, totals: all, ...(shown.note ? { note: shown.note } : {}) },
+      `Revenue and COGS ${period.start_date} to ${period.end_date} (${rows.length} rows): ${totalsLine(all)}.`,
+    );
   },
 };
 
@@ -119,6 +133,7 @@ const analyticsOutput = z.object({
   totals,
   trend: z.array(row),
   by_country: z.array(row),
+  note: z.string().optional(),
 });
 
 export const revenueAnalytics: ToolDefinition<typeof analyticsInput, typeof analyticsOutput> = {
@@ -132,6 +147,7 @@ export const revenueAnalytics: ToolDefinition<typeof analyticsInput, typeof anal
   input: analyticsInput,
   output: analyticsOutput,
   annotations: READ_ANNOTATIONS,
+  ui: { view: 'revenue-cogs' },
   async handler(args, ctx) {
     const name = args.start_date ? 'custom' : (args.period ?? 'last_30_days');
     const range = args.start_date
@@ -144,7 +160,14 @@ export const revenueAnalytics: ToolDefinition<typeof analyticsInput, typeof anal
       fetchRevenue(ctx, { ...common, grouping: ['country'], periodicity: 'total' }),
     ]);
     await ctx.progress(2, 2, 'Done');
-    return structuredResult({ period: { name, ...range }, totals: totalsByCurrency(trend), trend, by_country: byCountry });
+    const all = totalsByCurrency(trend);
+    const shownTrend = bounded(trend, NARROW_REVENUE);
+    const shownCountries = bounded(byCountry, NARROW_REVENUE);
+    const note = shownTrend.note ?? shownCountries.note;
+    return structuredResult(
+      { period: { name, ...range }, totals: all, trend: shownTrend.rows, by_country: shownCountries.rows, ...(note ? { note } : {}) },
+      `Revenue analytics for ${name} (${range.start_date} to ${range.end_date}): ${totalsLine(all)}.`,
+    );
   },
 };
 

@@ -9,8 +9,21 @@ import type { AuthInfo } from '../auth/types.js';
 import type { NeonPanelApi, TraceParent } from '../neonpanel/types.js';
 import type { ToolServices } from './services.js';
 import type { Toolset } from '../config.js';
+import type { ViewId } from '../views/catalogue.js';
 
 export type { Toolset };
+
+/**
+ * A tool's MCP Apps view: which view renders its result, and who may call it. `['app']` makes
+ * an app-only tool (paging, sorting, drill-down): hosts offer it to the view, not to the model.
+ * It still passes the same bearer check, scope and limits as any tool: the server cannot tell
+ * who calls.
+ */
+export interface ToolViewLink {
+  view: ViewId;
+  /** MCP Apps `_meta.ui.visibility`; omitted means the spec's default, model and app. */
+  visibility?: readonly ('model' | 'app')[];
+}
 
 export type LogLevel = 'debug' | 'info' | 'notice' | 'warning' | 'error' | 'critical' | 'alert' | 'emergency';
 
@@ -60,6 +73,8 @@ export interface ToolDefinition<Input extends z.ZodObject = z.ZodObject, Output 
   /** Set on every read tool; its `structuredContent` validates against it. */
   output?: Output;
   annotations: Required<Pick<ToolAnnotations, 'readOnlyHint' | 'destructiveHint' | 'idempotentHint' | 'openWorldHint'>>;
+  /** The view that renders this tool's result (published as `_meta.ui`); most tools have none. */
+  ui?: ToolViewLink;
   handler(args: z.output<Input>, context: ToolContext): Promise<CallToolResult>;
 }
 
@@ -76,6 +91,7 @@ export interface PublishedTool {
   inputSchema: { type: 'object'; [key: string]: unknown };
   outputSchema?: { type: 'object'; [key: string]: unknown };
   annotations: ToolAnnotations;
+  ui?: ToolViewLink;
 }
 
 export interface ToolRegistry {

@@ -4,6 +4,7 @@ import type { ToolDefinition } from './types.js';
 import { companyArg, companyRef, dataOf, isoDate, pageArgs, pageInfo, pageOf, READ_ANNOTATIONS, resolveCompany } from './common.js';
 import { resolveWarehouse } from './resolve.js';
 import { structuredResult } from './result.js';
+import { bounded } from './bounded.js';
 
 const warehouse = z.looseObject({ uuid: z.string(), name: z.string(), type: z.string().nullable().optional(), country_code: z.string().nullable().optional() });
 
@@ -41,6 +42,7 @@ const balancesOutput = z.object({
   balances_date: z.string().optional(),
   balances: z.array(z.looseObject({ inventory: z.looseObject({}).optional(), balance: z.number().optional() })),
   pagination: pageInfo,
+  note: z.string().optional(),
 });
 
 export const warehouseBalances: ToolDefinition<typeof balancesInput, typeof balancesOutput> = {
@@ -53,6 +55,7 @@ export const warehouseBalances: ToolDefinition<typeof balancesInput, typeof bala
   input: balancesInput,
   output: balancesOutput,
   annotations: READ_ANNOTATIONS,
+  ui: { view: 'inventory-balances' },
   async handler(args, ctx) {
     const c = await resolveCompany(ctx, args.company);
     const w = await resolveWarehouse(ctx, c.uuid, args.warehouse);
@@ -62,13 +65,17 @@ export const warehouseBalances: ToolDefinition<typeof balancesInput, typeof bala
         query: { page: args.page, per_page: args.per_page, ...(args.date ? { balances_date: args.date } : {}) },
       },
     }));
+    const all = answer.data ?? [];
+    const shown = bounded(all, 'Use a smaller per_page and the next page.');
+    const units = all.reduce((s, b) => s + (typeof b.balance === 'number' ? b.balance : 0), 0);
     return structuredResult({
       company: { uuid: c.uuid, name: c.name },
       warehouse: w,
       ...(answer.balances_date ? { balances_date: answer.balances_date } : {}),
-      balances: answer.data ?? [],
+      balances: shown.rows,
       pagination: pageOf(answer, args),
-    });
+      ...(shown.note ? { note: shown.note } : {}),
+    }, `${all.length} items in ${w.name} on this page, ${units} units in all.`);
   },
 };
 
