@@ -92,6 +92,7 @@ const EnvSchema = z.object({
   OAUTH_ADVERTISED_SCOPES: z.string().optional(),
   OAUTH_SCOPE_MAP: z.string().optional(),
   OAUTH_ALLOWED_CLIENTS: z.string().optional(),
+  OAUTH_ACCEPT_PLAIN_JWT: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
   OAUTH_INTROSPECTION_URL: httpUrl.optional(),
   OAUTH_CLIENT_ID: z.string().optional(),
   OAUTH_CLIENT_SECRET: z.string().optional(),
@@ -206,6 +207,11 @@ export interface Config {
     scopeMap: ScopeMap;
     /** OAUTH_ALLOWED_CLIENTS: when set, only tokens of these clients (`client_id`/`azp`, or a client `aud`) are accepted. */
     allowedClients: string[] | undefined;
+    /**
+     * OAUTH_ACCEPT_PLAIN_JWT: under `standard`, accept JWT access tokens whose header `typ` is
+     * not `at+jwt` (issuers that predate RFC 9068). ID and refresh tokens are refused regardless.
+     */
+    acceptPlainJwt: boolean;
     algorithms: string[];
     clockSkewSeconds: number;
     httpTimeoutMs: number;
@@ -387,6 +393,7 @@ export function loadConfig(env: Env = process.env): Config {
       advertisedScopes: list(e.OAUTH_ADVERTISED_SCOPES),
       scopeMap: e.OAUTH_SCOPE_MAP !== undefined ? parseScopeMap(e.OAUTH_SCOPE_MAP) : PROFILE_SCOPE_MAPS[e.OAUTH_PROFILE],
       allowedClients: list(e.OAUTH_ALLOWED_CLIENTS),
+      acceptPlainJwt: e.OAUTH_ACCEPT_PLAIN_JWT === 'true',
       algorithms,
       clockSkewSeconds: e.OAUTH_CLOCK_SKEW_SECONDS,
       httpTimeoutMs: e.OAUTH_HTTP_TIMEOUT_MS,
