@@ -133,6 +133,7 @@ const EnvSchema = z.object({
   METRICS_PORT: intIn(0, 65535).default(9464),
   OTLP_ENDPOINT: httpUrl.default('http://127.0.0.1:4318'),
   TELEMETRY_EXPORT_INTERVAL_MS: intIn(1_000, 3_600_000).default(60_000),
+  TRACE_FOLLOW_MAX_PER_SECOND: intIn(0, 100_000).default(5),
   TRACE_SAMPLE_RATIO: z.coerce.number({ error: 'must be a number between 0 and 1' }).min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1').default(0.1),
   // Shared state and per-user limits (issue 14).
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL (rediss:// for TLS; user:password@ for AUTH)' }).optional(),
@@ -257,8 +258,13 @@ export interface Config {
     /** OTLP/HTTP base URL (mode `otlp`): the ADOT collector sidecar in the task. */
     otlpEndpoint: string;
     exportIntervalMs: number;
-    /** Head sampling for traces without a sampled parent; a client's sampled `traceparent` is honoured. */
+    /** Head sampling for traces without a sampled parent, and for client-sampled ones not followed. */
     traceSampleRatio: number;
+    /**
+     * TRACE_FOLLOW_MAX_PER_SECOND: a client's sampled `traceparent` is followed on authenticated
+     * requests only, at most this many per second per process (0: never); anyone could otherwise force 100 % tracing.
+     */
+    followedTracesPerSecond: number;
   };
   /** Shared state (store/): in memory unless REDIS_URL is set. */
   store: {
@@ -437,6 +443,7 @@ export function loadConfig(env: Env = process.env): Config {
       otlpEndpoint: stripSlash(e.OTLP_ENDPOINT),
       exportIntervalMs: e.TELEMETRY_EXPORT_INTERVAL_MS,
       traceSampleRatio: e.TRACE_SAMPLE_RATIO,
+      followedTracesPerSecond: e.TRACE_FOLLOW_MAX_PER_SECOND,
     },
     store: { redisUrl: e.REDIS_URL, redisPassword: e.REDIS_PASSWORD, commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS },
     limits: {
