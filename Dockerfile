@@ -22,6 +22,8 @@ COPY patches/ patches/
 RUN pnpm install --frozen-lockfile --filter @neonpanel-mcp/server
 # Sources, the OpenAPI contract the build generates its client types from, and the tsconfigs.
 COPY packages/server/ packages/server/
+# The production build only: tsconfig.build.json leaves src/dev (development authorization server,
+# sandbox, demo users) out of dist/, and the deploy below copies only dist/ and package.json.
 RUN pnpm --filter @neonpanel-mcp/server build
 # The runtime layout: package.json, dist/ and production node_modules in /out.
 # pnpm 10 deploys non-injected workspaces only with --legacy; the server has no workspace dependencies.

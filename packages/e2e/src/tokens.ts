@@ -21,7 +21,8 @@ const SIGNING_ALGORITHMS = new Set(['RS256', 'RS384', 'RS512', 'PS256', 'PS384',
 const DEFAULT_ALG = 'ES256';
 
 function claims(template: ForgeryTemplate): JWTPayload {
-  return { iss: template.issuer, aud: template.audience, sub: 'e2e-forged-subject', client_id: 'neonpanel-e2e', scope: template.scope };
+  // A `jti` as every access token the server accepts has one (auth/tokenShape.ts), so only the forgery's flaw is wrong.
+  return { iss: template.issuer, aud: template.audience, sub: 'e2e-forged-subject', client_id: 'neonpanel-e2e', scope: template.scope, jti: 'e2e-forged-token' };
 }
 
 /** Signed with a key generated on the spot, which no server can know. */

@@ -2,13 +2,13 @@
  * The repository Dockerfile and .dockerignore, parsed (dockerfile-ast), not built: there is
  * no Docker engine in CI. The smoke test runs what the image would run.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DockerIgnoreStrategy } from 'aws-cdk-lib';
 import { CONTAINER_PORT } from '../lib/config.js';
 import { CONTAINER_HEALTH_PROBE, CONTAINER_USER } from '../lib/constructs/gateway-service.js';
 import { repositoryRoot } from '../lib/paths.js';
-import { cmdScript, finalStage, parseDockerfile, type DockerStage } from './support/dockerfile.js';
+import { cmdScript, filteredScripts, finalStage, packedFiles, parseDockerfile, type DockerStage } from './support/dockerfile.js';
 
 const root = repositoryRoot();
 const serverDir = path.join(root, 'packages/server');
@@ -127,6 +127,58 @@ describe('Dockerfile', () => {
   });
 });
 
+describe('what the image contains (the build replayed: no Docker engine here)', () => {
+  const build = () => stages.find((s) => s.name === 'build')!;
+  /** Workspace package name → its folder. */
+  const packageDirs = new Map(readdirSync(path.join(root, 'packages')).flatMap((dir) => {
+    const manifest = path.join(root, 'packages', dir, 'package.json');
+    return existsSync(manifest) ? [[(JSON.parse(readFileSync(manifest, 'utf8')) as { name: string }).name, path.join(root, 'packages', dir)] as const] : [];
+  }));
+  /** The image's /app: what `pnpm deploy … /out` copies of the deployed package (plus node_modules), which the runtime stage copies whole. */
+  function imageFiles(): string[] {
+    const deploy = /pnpm --filter (\S+) deploy .* (\S+)$/.exec(runs(build()).find((r) => r.includes(' deploy ')) ?? '');
+    expect(deploy).not.toBeNull();
+    const [, pkg, target] = deploy!;
+    expect(runtime.copies).toEqual([{ from: 'build', sources: [target], destination: './' }]);
+    const dir = packageDirs.get(pkg!);
+    expect(dir).toBeDefined();
+    return packedFiles(dir!);
+  }
+  const demoSecrets = (): string[] => {
+    const source = readFileSync(path.join(serverDir, 'src/dev/demoUsers.ts'), 'utf8');
+    return [...source.matchAll(/(?:password|subject): '([^']+)'/g)].map((m) => m[1]!);
+  };
+
+  it("builds the server's production script only, whose tsconfig leaves src/dev out", () => {
+    expect(filteredScripts(build())).toEqual([['@neonpanel-mcp/server', 'build']]);
+    const script = (JSON.parse(readFileSync(path.join(serverDir, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts['build']!;
+    const project = /tsc -p (\S+)/.exec(script)?.[1];
+    expect(project).toBeDefined();
+    const tsconfig = JSON.parse(readFileSync(path.join(serverDir, project!), 'utf8')) as { exclude?: string[]; compilerOptions: { outDir: string } };
+    expect(tsconfig.compilerOptions.outDir).toBe('dist');
+    expect(tsconfig.exclude).toContain('src/dev');
+  });
+
+  it('holds the entry point, and no development server, sandbox or demo users', () => {
+    if (!existsSync(path.join(serverDir, 'dist'))) throw new Error('packages/server/dist is missing: build the server first (pnpm --filter @neonpanel-mcp/server build).');
+    const files = imageFiles();
+    expect(files).toContain(cmdScript(runtime.cmd!.args));
+    expect(files).toContain('package.json');
+    const development = files.filter((f) => /^(dist\/dev|dist-dev|src|test|bench)\//.test(f) || /demoUsers|sandbox|authServer/i.test(f));
+    expect(development).toEqual([]);
+  });
+
+  it('has no demo user password or subject in any file it holds', () => {
+    const secrets = demoSecrets();
+    expect(secrets.length).toBeGreaterThanOrEqual(4);
+    const leaks = imageFiles().filter((f) => {
+      const text = readFileSync(path.join(serverDir, f), 'utf8');
+      return secrets.some((s) => text.includes(s));
+    });
+    expect(leaks).toEqual([]);
+  });
+});
+
 describe('.dockerignore', () => {
   const patterns = readFileSync(path.join(root, '.dockerignore'), 'utf8').split('\n');
   const ignore = new DockerIgnoreStrategy(root, patterns);
@@ -139,6 +191,7 @@ describe('.dockerignore', () => {
     'cdk.out/manifest.json',
     '.git/HEAD',
     'packages/server/dist/main.js',
+    'packages/server/dist-dev/dev/start.js',
     '.env',
   ])('keeps %s out of the build context', (file) => {
     expect(ignored(file)).toBe(true);

@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { installChildReaper, killAllChildren } from './processes/children.js';
 import { parseOptions, UsageError, USAGE, type BenchOptions, type ScenarioName } from './options.js';
 import { startIssuer } from './auth/issuer.js';
-import { importDist, sdkVersion, OURS_MAIN } from './paths.js';
+import { importDevDist, sdkVersion, OURS_MAIN } from './paths.js';
 import { LoadWorker } from './load/client.js';
 import type { ServerHandle, LaunchOptions } from './servers/launch.js';
 import type { ScenarioContext } from './scenarios/context.js';
@@ -84,7 +84,7 @@ async function main(options: BenchOptions): Promise<number> {
   }, options.deadlineS * 1000);
   deadline.unref();
 
-  const { DEMO_USERS } = await importDist<DemoUsers>('dev/demoUsers.js');
+  const { DEMO_USERS } = await importDevDist<DemoUsers>('dev/demoUsers.js');
   const alice = DEMO_USERS.find((u) => u.login === 'alice');
   if (!alice) throw new Error('the demo user alice is missing from dev/demoUsers');
   const issuer = await startIssuer();

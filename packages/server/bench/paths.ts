@@ -26,16 +26,23 @@ export const PACKAGE_ROOT = findPackageRoot(BENCH_DIR);
 export const DIST_DIR = join(PACKAGE_ROOT, 'dist');
 /** Our production entry point. */
 export const OURS_MAIN = join(DIST_DIR, 'main.js');
+/** The development build (`pnpm build:dev`): the sandbox and the demo users, never in the production output. */
+export const DEV_DIST_DIR = join(PACKAGE_ROOT, 'dist-dev');
 
 /** A compiled bench module, e.g. `benchFile('servers/baseline.js')`. */
 export const benchFile = (relative: string): string => join(BENCH_DIR, relative);
 
-/** Imports a module of the production build; the caller states its type with `typeof import('../src/…')`. */
-export async function importDist<T>(relative: string): Promise<T> {
-  const file = join(DIST_DIR, relative);
-  if (!existsSync(file)) throw new Error(`bench: ${file} is missing; run \`pnpm --filter ${PACKAGE_NAME} build\` first`);
+async function importBuilt<T>(dir: string, script: string, relative: string): Promise<T> {
+  const file = join(dir, relative);
+  if (!existsSync(file)) throw new Error(`bench: ${file} is missing; run \`pnpm --filter ${PACKAGE_NAME} ${script}\` first`);
   return (await import(pathToFileURL(file).href)) as T;
 }
+
+/** Imports a module of the production build; the caller states its type with `typeof import('../src/…')`. */
+export const importDist = <T>(relative: string): Promise<T> => importBuilt<T>(DIST_DIR, 'build', relative);
+
+/** Imports a module of the development build, e.g. `importDevDist('dev/demoUsers.js')`. */
+export const importDevDist = <T>(relative: string): Promise<T> => importBuilt<T>(DEV_DIST_DIR, 'build:dev', relative);
 
 export function sdkVersion(): string {
   const manifest = join(PACKAGE_ROOT, 'node_modules', '@modelcontextprotocol', 'sdk', 'package.json');

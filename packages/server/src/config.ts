@@ -5,71 +5,24 @@
  * `Config` (or a slice of it), which keeps tests free of global state.
  */
 import { z } from 'zod';
-import proxyaddr from 'proxy-addr';
+import { ConfigError } from './config/error.js';
+import { list, stripSlash } from './config/values.js';
+import { PROFILE_SCOPE_MAPS, parseScopeMap, type ScopeMap } from './config/scopes.js';
+import { parseToolsets, type ToolsetSelection } from './config/toolsets.js';
+import { parseTrustProxy, trustProxyReadable } from './config/trustProxy.js';
+import { defaultAudiences, resourceIdentifiers } from './config/resources.js';
+import { defaultAllowedHosts, defaultAllowedOrigins } from './config/origins.js';
 
-export const DEFAULT_SCOPES = [
-  'read:inventory',
-  'read:analytics',
-  'read:companies',
-  'read:reports',
-  'read:warehouses',
-  'read:revenue',
-  'read:cogs',
-  'read:landed-cost',
-  'write:import',
-  // Added with the toolsets (documents, payments, catalogue, forecasting, inventory writes).
-  'write:inventory',
-  'read:documents',
-  'write:documents',
-  'read:payments',
-  'write:payments',
-  'read:catalogue',
-  'write:catalogue',
-  'read:forecasting',
-  'write:forecasting',
-] as const;
-
-/**
- * The tool groups a deployment can expose (MCP_TOOLSETS). Named here, where the environment
- * is validated; every tool declares one of them (tools/types.ts).
- */
-export const TOOLSETS = [
-  'account', 'inventory', 'warehouses', 'costs', 'revenue', 'reports', 'imports',
-  'documents', 'payments', 'catalogue', 'forecasting', 'research',
-] as const;
-export type Toolset = (typeof TOOLSETS)[number];
-
-/**
- * `default` (the default of MCP_TOOLSETS): every toolset's read tools, plus the imports toolset
- * in full (its writes existed before toolsets did). `all`: every tool.
- */
-export type ToolsetSelection = { toolsets: 'default' | 'all' | readonly Toolset[]; readOnly: boolean };
+// The derived settings live in ./config/, one concern each; re-exported so callers keep one import.
+export { ConfigError } from './config/error.js';
+export { DEFAULT_SCOPES, PROFILE_SCOPE_MAPS, parseScopeMap, type ScopeMap } from './config/scopes.js';
+export { TOOLSETS, type Toolset, type ToolsetSelection } from './config/toolsets.js';
+export { PROTECTED_PATHS, defaultAudiences, resourceIdentifiers } from './config/resources.js';
 
 /** Asymmetric JWS algorithms only: `none` and every HS* are never accepted. */
 export const ASYMMETRIC_ALGORITHMS = [
   'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA',
 ] as const;
-
-/** Origins of the MCP clients people actually use; the operator can replace the list. */
-const DEFAULT_CLIENT_ORIGINS = [
-  'https://chatgpt.com',
-  'https://chat.openai.com',
-  'https://claude.ai',
-  'https://claude.com',
-];
-const DEV_ORIGINS = ['http://localhost:*', 'http://127.0.0.1:*', 'http://[::1]:*'];
-
-export class ConfigError extends Error {
-  constructor(readonly variable: string, detail: string) {
-    super(`Invalid configuration: ${variable} ${detail}`);
-    this.name = 'ConfigError';
-  }
-}
-
-const list = (value: string | undefined): string[] | undefined =>
-  value === undefined || value.trim() === ''
-    ? undefined
-    : value.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean);
 
 const intIn = (min: number, max: number) =>
   z.coerce.number({ error: `must be an integer between ${min} and ${max}` }).int(`must be an integer between ${min} and ${max}`)
@@ -92,6 +45,7 @@ const EnvSchema = z.object({
   OAUTH_ADVERTISED_SCOPES: z.string().optional(),
   OAUTH_SCOPE_MAP: z.string().optional(),
   OAUTH_ALLOWED_CLIENTS: z.string().optional(),
+  OAUTH_ACCEPT_PLAIN_JWT: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
   OAUTH_INTROSPECTION_URL: httpUrl.optional(),
   OAUTH_CLIENT_ID: z.string().optional(),
   OAUTH_CLIENT_SECRET: z.string().optional(),
@@ -132,6 +86,7 @@ const EnvSchema = z.object({
   METRICS_PORT: intIn(0, 65535).default(9464),
   OTLP_ENDPOINT: httpUrl.default('http://127.0.0.1:4318'),
   TELEMETRY_EXPORT_INTERVAL_MS: intIn(1_000, 3_600_000).default(60_000),
+  TRACE_FOLLOW_MAX_PER_SECOND: intIn(0, 100_000).default(5),
   TRACE_SAMPLE_RATIO: z.coerce.number({ error: 'must be a number between 0 and 1' }).min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1').default(0.1),
   // Shared state and per-user limits (issue 14).
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL (rediss:// for TLS; user:password@ for AUTH)' }).optional(),
@@ -145,35 +100,6 @@ const EnvSchema = z.object({
 export type Env = Record<string, string | undefined>;
 
 export type OAuthProfile = 'neonpanel' | 'standard';
-
-/** Token scope → the tool scopes it grants; `'*'` grants every scope a tool of the registry needs. */
-export type ScopeMap = Readonly<Record<string, readonly string[] | '*'>>;
-
-/** Under `neonpanel`, `openid` is the only scope NeonPanel issues, so it grants every tool. */
-export const PROFILE_SCOPE_MAPS: Readonly<Record<OAuthProfile, ScopeMap>> = {
-  neonpanel: { openid: '*' },
-  standard: {},
-};
-
-const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
-
-/**
- * `OAUTH_SCOPE_MAP`: entries separated by `;`, each `token-scope=tool-scope tool-scope…` or
- * `token-scope=*`. Example: `openid=*` or `openid=read:companies read:inventory;admin=*`.
- */
-export function parseScopeMap(raw: string): ScopeMap {
-  const map: Record<string, readonly string[] | '*'> = {};
-  for (const entry of raw.split(';').map((e) => e.trim()).filter(Boolean)) {
-    const eq = entry.indexOf('=');
-    const from = eq > 0 ? entry.slice(0, eq).trim() : '';
-    const to = eq > 0 ? entry.slice(eq + 1).trim().split(/[\s,]+/).filter(Boolean) : [];
-    if (!SCOPE_TOKEN.test(from) || to.length === 0 || !to.every((s) => SCOPE_TOKEN.test(s))) {
-      throw new ConfigError('OAUTH_SCOPE_MAP', `must be entries like "openid=*" or "openid=read:inventory read:companies" separated by ";"; got "${entry.slice(0, 60)}"`);
-    }
-    map[from] = to.length === 1 && to[0] === '*' ? '*' : to;
-  }
-  return map;
-}
 
 export interface Config {
   nodeEnv: 'production' | 'development' | 'test';
@@ -206,6 +132,11 @@ export interface Config {
     scopeMap: ScopeMap;
     /** OAUTH_ALLOWED_CLIENTS: when set, only tokens of these clients (`client_id`/`azp`, or a client `aud`) are accepted. */
     allowedClients: string[] | undefined;
+    /**
+     * OAUTH_ACCEPT_PLAIN_JWT: under `standard`, accept JWT access tokens whose header `typ` is
+     * not `at+jwt` (issuers that predate RFC 9068). ID and refresh tokens are refused regardless.
+     */
+    acceptPlainJwt: boolean;
     algorithms: string[];
     clockSkewSeconds: number;
     httpTimeoutMs: number;
@@ -251,8 +182,13 @@ export interface Config {
     /** OTLP/HTTP base URL (mode `otlp`): the ADOT collector sidecar in the task. */
     otlpEndpoint: string;
     exportIntervalMs: number;
-    /** Head sampling for traces without a sampled parent; a client's sampled `traceparent` is honoured. */
+    /** Head sampling for traces without a sampled parent, and for client-sampled ones not followed. */
     traceSampleRatio: number;
+    /**
+     * TRACE_FOLLOW_MAX_PER_SECOND: a client's sampled `traceparent` is followed on authenticated
+     * requests only, at most this many per second per process (0: never); anyone could otherwise force 100 % tracing.
+     */
+    followedTracesPerSecond: number;
   };
   /** Shared state (store/): in memory unless REDIS_URL is set. */
   store: {
@@ -269,37 +205,6 @@ function firstIssue(error: z.ZodError): ConfigError {
   const issue = error.issues[0]!;
   const variable = String(issue.path[0] ?? 'environment');
   return new ConfigError(variable, issue.message);
-}
-
-/** What Express and proxy-addr accept: caught here, so a typo stops start-up with one line naming the variable. */
-function trustProxyReadable(raw: string): boolean {
-  if (/^(?:true|false|\d+)?$/.test(raw)) return true;
-  try {
-    proxyaddr.compile(raw.split(',').map((entry) => entry.trim()));
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function parseTrustProxy(raw: string): boolean | number | string {
-  if (raw === 'true') return true;
-  if (raw === 'false' || raw === '') return false;
-  if (/^\d+$/.test(raw)) return Number(raw);
-  return raw; // express accepts 'loopback', CIDR lists and so on
-}
-
-const stripSlash = (url: string): string => url.replace(/\/+$/, '');
-
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
-
-/** `default`, `all`, or a comma list of toolset names (`all` may not be mixed with names). */
-function parseToolsets(raw: string): ToolsetSelection['toolsets'] {
-  const names = list(raw) ?? ['default'];
-  if (names.length === 1 && (names[0] === 'default' || names[0] === 'all')) return names[0];
-  const unknown = names.find((n) => !(TOOLSETS as readonly string[]).includes(n));
-  if (unknown) throw new ConfigError('MCP_TOOLSETS', `must be default, all, or a comma list of ${TOOLSETS.join(', ')}; got ${unknown}`);
-  return [...new Set(names)] as Toolset[];
 }
 
 /** Parses and validates the environment. Throws `ConfigError` naming the first bad variable. */
@@ -349,12 +254,8 @@ export function loadConfig(env: Env = process.env): Config {
   const badAlg = algorithms.find((a) => !(ASYMMETRIC_ALGORITHMS as readonly string[]).includes(a));
   if (badAlg) throw new ConfigError('OAUTH_ALGORITHMS', `may only list asymmetric algorithms (${ASYMMETRIC_ALGORITHMS.join(', ')}); got ${badAlg}`);
 
-  const defaultOrigins = [new URL(publicBaseUrl).origin, ...DEFAULT_CLIENT_ORIGINS, ...(production ? [] : DEV_ORIGINS)];
-  const allowedOrigins = list(e.ALLOWED_ORIGINS) ?? defaultOrigins;
-  const loopbackBind = LOOPBACK_HOSTS.has(host);
-  const allowedHosts = list(e.ALLOWED_HOSTS) ?? (loopbackBind
-    ? ['localhost', '127.0.0.1', '[::1]', new URL(publicBaseUrl).hostname].flatMap((h) => [h, `${h}:${e.PORT}`])
-    : []);
+  const allowedOrigins = list(e.ALLOWED_ORIGINS) ?? defaultAllowedOrigins(publicBaseUrl, production);
+  const allowedHosts = list(e.ALLOWED_HOSTS) ?? defaultAllowedHosts(host, e.PORT, publicBaseUrl);
 
   if (e.OAUTH_AUTHORIZATION_ENDPOINT && e.OAUTH_TOKEN_ENDPOINT && discoverJwks) {
     // Endpoints given by hand mean the issuer publishes no metadata, so there is no jwks_uri to discover.
@@ -387,6 +288,7 @@ export function loadConfig(env: Env = process.env): Config {
       advertisedScopes: list(e.OAUTH_ADVERTISED_SCOPES),
       scopeMap: e.OAUTH_SCOPE_MAP !== undefined ? parseScopeMap(e.OAUTH_SCOPE_MAP) : PROFILE_SCOPE_MAPS[e.OAUTH_PROFILE],
       allowedClients: list(e.OAUTH_ALLOWED_CLIENTS),
+      acceptPlainJwt: e.OAUTH_ACCEPT_PLAIN_JWT === 'true',
       algorithms,
       clockSkewSeconds: e.OAUTH_CLOCK_SKEW_SECONDS,
       httpTimeoutMs: e.OAUTH_HTTP_TIMEOUT_MS,
@@ -430,6 +332,7 @@ export function loadConfig(env: Env = process.env): Config {
       otlpEndpoint: stripSlash(e.OTLP_ENDPOINT),
       exportIntervalMs: e.TELEMETRY_EXPORT_INTERVAL_MS,
       traceSampleRatio: e.TRACE_SAMPLE_RATIO,
+      followedTracesPerSecond: e.TRACE_FOLLOW_MAX_PER_SECOND,
     },
     store: { redisUrl: e.REDIS_URL, redisPassword: e.REDIS_PASSWORD, commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS },
     limits: {
@@ -439,21 +342,4 @@ export function loadConfig(env: Env = process.env): Config {
     },
   };
   return Object.freeze(config);
-}
-
-/** The paths this server protects; each gets RFC 9728 metadata at its path-inserted URL. */
-export const PROTECTED_PATHS = ['/mcp', '/sse'] as const;
-
-/** The resource identifiers this server advertises: the base URL and each protected path. */
-export function resourceIdentifiers(publicBaseUrl: string): string[] {
-  return [publicBaseUrl, ...PROTECTED_PATHS.map((p) => `${publicBaseUrl}${p}`)];
-}
-
-/**
- * Accepted token audiences: the advertised identifiers, plus the base URL with its slash,
- * because clients that pass the root resource through `new URL(…).href` (the MCP SDK does)
- * ask for `https://host/`.
- */
-export function defaultAudiences(publicBaseUrl: string): string[] {
-  return [...resourceIdentifiers(publicBaseUrl), `${publicBaseUrl}/`];
 }

@@ -4,7 +4,7 @@
  */
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
-import { startServer } from './server.js';
+import { startServer, type RunningServer } from './server.js';
 import { VERSION } from './version.js';
 
 let config: Config;
@@ -19,22 +19,15 @@ try {
 }
 
 const logger = createLogger(config.logLevel);
+/** The server this entry point started, for a module that imports it instead of running it (the bench's wrapper). */
+export let server: RunningServer | undefined;
 try {
-  const server = await startServer(config, { logger });
-  logger.info({ url: server.url, publicBaseUrl: config.publicBaseUrl, version: VERSION, sessionMode: config.mcp.sessionMode }, 'listening');
-  // Live counts for the benchmark's soak (read by bench/processes/probe.ts over IPC); only
-  // when a parent process started this one with an IPC channel. Counts, never contents.
-  if (process.send) {
-    (globalThis as Record<symbol, unknown>)[Symbol.for('neonpanel-mcp.benchCounters')] = () => ({
-      sessions: server.mcp.sessions.size,
-      streams: server.mcp.streams.size,
-      sessionsWithStreams: server.mcp.streams.sessionsWithStreams,
-      inFlight: server.mcp.dispatcher.inFlight,
-    });
-  }
+  const started = await startServer(config, { logger });
+  server = started;
+  logger.info({ url: started.url, publicBaseUrl: config.publicBaseUrl, version: VERSION, sessionMode: config.mcp.sessionMode }, 'listening');
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
-      server.shutdown(signal).then(
+      started.shutdown(signal).then(
         () => process.exit(0),
         (err: unknown) => {
           logger.error({ err }, 'shutdown failed');

@@ -109,6 +109,13 @@ describe('loadConfig', () => {
     expect(config.oauth.allowedClients).toEqual(['chatgpt-1', 'claude-2']);
   });
 
+  test('OAUTH_ACCEPT_PLAIN_JWT is off unless set to true, and takes true or false only', () => {
+    expect(loadConfig({}).oauth.acceptPlainJwt).toBe(false);
+    expect(loadConfig({ OAUTH_ACCEPT_PLAIN_JWT: 'true' }).oauth.acceptPlainJwt).toBe(true);
+    const error = configError({ OAUTH_ACCEPT_PLAIN_JWT: 'yes' });
+    expect([error.variable, error.message]).toEqual(['OAUTH_ACCEPT_PLAIN_JWT', 'Invalid configuration: OAUTH_ACCEPT_PLAIN_JWT must be true or false']);
+  });
+
   test.each(['openid', '=read:inventory', 'openid=', 'open"id=*'])('a malformed OAUTH_SCOPE_MAP (%s) names the variable', (raw) => {
     expect(configError({ OAUTH_SCOPE_MAP: raw }).variable).toBe('OAUTH_SCOPE_MAP');
   });

@@ -4,6 +4,7 @@
  * key generated here, so the harness can sign tokens the server must accept.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -172,8 +173,10 @@ export async function startRealServer(options: StartOptions = {}): Promise<RealS
     url,
     issuer,
     token: ({ scope, sub = 'e2e-user', expiresIn = '10m' }) => {
+      // An access token's shape (the server refuses anything else): at+jwt, and a jti, as NeonPanel's carry.
       const jwt = new SignJWT({ scope, client_id: 'e2e-client' })
         .setProtectedHeader({ alg: 'ES256', kid, typ: 'at+jwt' })
+        .setJti(randomUUID())
         .setIssuer(issuer);
       if (profile === 'standard') jwt.setAudience(url);
       return jwt

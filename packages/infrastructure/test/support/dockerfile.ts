@@ -1,6 +1,7 @@
 /**
  * The repository Dockerfile, parsed with dockerfile-ast into the facts the tests check.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
@@ -100,4 +101,25 @@ export function finalStage(stages: DockerStage[] = parseDockerfile()): DockerSta
 export function cmdScript(cmd: string[]): string | undefined {
   if (cmd[0] !== 'node') return undefined;
   return cmd.slice(1).find((a) => !a.startsWith('-'));
+}
+
+/**
+ * The files `pnpm deploy` copies from a workspace package into its target (the image's /out):
+ * the package's packed file list (`files` in package.json, plus package.json itself), which
+ * `pnpm pack --dry-run` prints without writing anything. The deploy adds only node_modules.
+ */
+export function packedFiles(packageDir: string): string[] {
+  const pack = spawnSync('pnpm', ['pack', '--dry-run', '--json'], { cwd: packageDir, encoding: 'utf8', timeout: 60_000 });
+  if (pack.status !== 0) throw new Error(`pnpm pack --dry-run failed in ${packageDir} (${String(pack.status)}): ${pack.stderr}`);
+  const listed = JSON.parse(pack.stdout) as { files: { path: string }[] };
+  return listed.files.map((f) => f.path);
+}
+
+/** The `pnpm --filter <package> <script>` runs of a stage, as [package, script] pairs. */
+export function filteredScripts(stage: DockerStage): [string, string][] {
+  return stage.instructions
+    .filter((i) => i.getKeyword() === 'RUN')
+    .map((i) => /^pnpm --filter (\S+) (?!deploy\b)([\w:-]+)$/.exec((i.getArgumentsContent() ?? '').trim()))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => [m[1]!, m[2]!]);
 }

@@ -3,9 +3,10 @@
  * the bench reads CPU, memory and live resources from inside it without touching server
  * code. It runs only when the process has an IPC channel, i.e. when the bench started it.
  *
- * It cannot see server internals. If the server publishes a function at
+ * It cannot see server internals. If a function is published at
  * `globalThis[Symbol.for('neonpanel-mcp.benchCounters')]` returning named counts (sessions,
- * streams, cache sizes …), those are reported too.
+ * streams, cache sizes …), those are reported too: `processes/ours.ts`, the wrapper the bench
+ * runs our gateway through, publishes them.
  */
 import { serveRpc } from './rpc.js';
 

@@ -129,7 +129,9 @@ export async function startOurs(options: LaunchOptions, ours: OursOptions): Prom
   const profile = options.profileDir
     ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir, '--cpu-prof-name', `ours-${ours.mode}-${Date.now()}.cpuprofile`]
     : [];
-  return launch(name, 'ours', ours.main ?? OURS_MAIN, {
+  // Through the bench's wrapper, which imports the entry point and publishes its live counts.
+  return launch(name, 'ours', benchFile('processes/ours.js'), {
+    BENCH_GATEWAY_MAIN: ours.main ?? OURS_MAIN,
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
     PORT: String(port),

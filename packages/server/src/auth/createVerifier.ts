@@ -40,6 +40,7 @@ export function createVerifier(config: Config, deps: VerifierDeps): CachedVerifi
         audiences: oauth.audiences,
         profile: oauth.profile,
         allowedClients: oauth.allowedClients,
+        acceptPlainJwt: oauth.acceptPlainJwt,
         algorithms: oauth.algorithms,
         clockSkewSeconds: oauth.clockSkewSeconds,
         timeoutMs: oauth.httpTimeoutMs,

@@ -21,6 +21,8 @@ export const AUTH_FAILURE_REASONS = [
   'unknown_key',
   'disallowed_algorithm',
   'invalid_claims',
+  /** An ID token, a refresh token, or a JWT without an access token's shape (auth/tokenShape.ts). */
+  'not_access_token',
   'inactive',
   'insufficient_scope',
   'verifier_unavailable',

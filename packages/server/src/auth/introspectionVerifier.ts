@@ -4,6 +4,7 @@
 import type { AuthInfo, TokenVerifier } from './types.js';
 import { InvalidTokenError, VerifierUnavailableError } from './errors.js';
 import { checkAudience, scopesFromClaims } from './policy.js';
+import { introspectedTypeProblem } from './tokenShape.js';
 import type { OAuthProfile } from '../config.js';
 
 export interface IntrospectionVerifierOptions {
@@ -53,25 +54,23 @@ export function createIntrospectionVerifier(options: IntrospectionVerifierOption
       if (claims === null || typeof claims !== 'object' || claims['active'] !== true) {
         throw new InvalidTokenError('The access token is not active.', 'inactive');
       }
+      const notAccess = introspectedTypeProblem(claims);
+      if (notAccess) throw new InvalidTokenError(notAccess.message, notAccess.reason);
       const now = Date.now() / 1000;
       const exp = typeof claims['exp'] === 'number' ? claims['exp'] : undefined;
       if (exp !== undefined && exp + options.clockSkewSeconds < now) throw new InvalidTokenError('The access token has expired.', 'expired');
       if (typeof claims['iss'] === 'string' && claims['iss'].replace(/\/+$/, '') !== options.issuer) {
         throw new InvalidTokenError('The access token was issued by another authorization server.', 'wrong_issuer');
       }
-      // Introspection answers often omit `aud`; one that names audiences is held to the policy.
-      let resource: string | undefined;
-      let clientId = typeof claims['client_id'] === 'string' ? claims['client_id'] : undefined;
-      if (claims['aud'] !== undefined || options.allowedClients?.length) {
-        const decision = checkAudience(claims, {
-          profile: claims['aud'] === undefined ? 'neonpanel' : options.profile ?? 'standard',
-          audiences: options.audiences,
-          allowedClients: options.allowedClients,
-        });
-        if (!decision.ok) throw new InvalidTokenError(decision.reason, decision.kind);
-        resource = decision.resource;
-        clientId = decision.clientId;
-      }
+      // The profile's policy judges an answer without `aud` as it judges a JWT without one:
+      // `standard` refuses it, `neonpanel` accepts it.
+      const decision = checkAudience(claims, {
+        profile: options.profile ?? 'standard',
+        audiences: options.audiences,
+        allowedClients: options.allowedClients,
+      });
+      if (!decision.ok) throw new InvalidTokenError(decision.reason, decision.kind);
+      const { resource, clientId } = decision;
       if (typeof claims['sub'] !== 'string' || claims['sub'] === '') throw new InvalidTokenError('The access token has no subject.');
       return {
         token,

@@ -1,11 +1,12 @@
 /**
  * Verifies JWT access tokens (RFC 9068 style) against the issuer's remote JWKS with jose.
  */
-import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTHeaderParameters, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { OAuthProfile } from '../config.js';
 import type { AuthInfo, TokenVerifier } from './types.js';
 import { InvalidTokenError, VerifierUnavailableError, type AuthFailureReason } from './errors.js';
 import { checkAudience, scopesFromClaims } from './policy.js';
+import { jwtShapeProblem } from './tokenShape.js';
 
 export interface JwtVerifierOptions {
   issuer: string;
@@ -15,6 +16,8 @@ export interface JwtVerifierOptions {
   audiences: string[];
   /** How `aud` is judged (auth/policy.ts). Default `standard`. */
   profile?: OAuthProfile;
+  /** OAUTH_ACCEPT_PLAIN_JWT: under `standard`, a header `typ` other than `at+jwt` is accepted. Default false. */
+  acceptPlainJwt?: boolean;
   /** OAUTH_ALLOWED_CLIENTS. */
   allowedClients?: readonly string[] | undefined;
   /** Asymmetric algorithms allowed; anything else (including `none` and HS*) is rejected. */
@@ -93,12 +96,14 @@ function keyResolver(options: JwtVerifierOptions): JWTVerifyGetKey {
 export function createJwtVerifier(options: JwtVerifierOptions): TokenVerifier {
   const jwks = keyResolver(options);
   const policy = { profile: options.profile ?? 'standard', audiences: options.audiences, allowedClients: options.allowedClients };
+  const shape = { profile: policy.profile, acceptPlainJwt: options.acceptPlainJwt ?? false };
 
   return {
     async verifyAccessToken(token: string): Promise<AuthInfo> {
       let payload: JWTPayload;
+      let header: JWTHeaderParameters;
       try {
-        ({ payload } = await jwtVerify(token, jwks, {
+        ({ payload, protectedHeader: header } = await jwtVerify(token, jwks, {
           // Config strips a trailing slash from OAUTH_ISSUER; accept `iss` with or without it, as introspection and metadata do.
           issuer: [options.issuer, `${options.issuer}/`],
           // `aud` is judged by the profile's policy below, not by jose: NeonPanel's tokens may have none.
@@ -112,6 +117,9 @@ export function createJwtVerifier(options: JwtVerifierOptions): TokenVerifier {
         if (isKeySourceFailure(error)) throw new VerifierUnavailableError();
         throw new InvalidTokenError(describe(error), reasonOf(error));
       }
+      // An ID or refresh token signed by the same issuer passes every check above.
+      const notAccess = jwtShapeProblem(header, payload, shape);
+      if (notAccess) throw new InvalidTokenError(notAccess.message, notAccess.reason);
       const decision = checkAudience(payload, policy);
       if (!decision.ok) throw new InvalidTokenError(decision.reason, decision.kind);
       return {

@@ -1,11 +1,14 @@
 /**
  * `GET /health` and `GET /healthz`: public, constant-time, no upstream call. `?deep=1`
  * also checks that the issuer's metadata has been discovered (when the JWKS comes from
- * discovery) and that the JWKS can be fetched, cached briefly so probes cannot hammer it.
- * With a shared store (Redis), `?deep=1` also pings it (uncached).
+ * discovery) and that the JWKS can be fetched; with a shared store (Redis), it also pings it.
+ * Probes cannot amplify load: concurrent deep probes share one check in flight, and its
+ * answers are kept briefly (the issuer's 10 s; a healthy store's 1 s, so an outage shows
+ * within a second and the recovery from one at the next probe).
  * A failing deep check says why, in words (never an upstream URL or body).
  */
 import { Router } from 'express';
+import { LRUCache } from 'lru-cache';
 import { SERVICE_NAME, VERSION } from '../version.js';
 import { jwksUriOf, type MetadataSource } from '../auth/authorizationServerMetadata.js';
 
@@ -18,13 +21,15 @@ export interface HealthOptions {
   timeoutMs: number;
   fetch?: typeof fetch;
   now?: () => number;
-  /** The shared store (Redis) when one is configured: checked on every deep probe, uncached. */
+  /** The shared store (Redis) when one is configured: pinged by deep probes, at most once a second. */
   store?: { health(): Promise<'ok' | 'unreachable'> };
 }
 
 const DEEP_CACHE_MS = 10_000;
+const STORE_CACHE_MS = 1_000;
 
 type JwksCheck = 'ok' | 'unreachable' | 'not-configured' | 'unknown';
+type StoreCheck = 'ok' | 'unreachable';
 interface DeepChecks {
   jwks: JwksCheck;
   discovery?: string;
@@ -36,7 +41,12 @@ export function healthRouter(options: HealthOptions): Router {
   const now = options.now ?? Date.now;
   const body = { status: 'ok', service: SERVICE_NAME, version: VERSION, baseUrl: options.neonpanelApiBase };
   const shallow = JSON.stringify(body);
-  let lastDeep: { at: number; checks: DeepChecks } | undefined;
+  // lru-cache's fetch shares one call in flight per key and keeps its answer for the key's ttl.
+  const answers = new LRUCache<'issuer' | 'store', DeepChecks | StoreCheck>({
+    max: 2,
+    perf: { now },
+    fetchMethod: (key) => (key === 'issuer' ? check() : storeHealth()),
+  });
 
   async function fetchJwks(uri: string): Promise<JwksCheck> {
     try {
@@ -65,11 +75,18 @@ export function healthRouter(options: HealthOptions): Router {
     return { jwks: options.jwksUri ? await fetchJwks(options.jwksUri) : 'not-configured' };
   }
 
-  async function deepChecks(): Promise<DeepChecks> {
-    if (lastDeep && now() - lastDeep.at < DEEP_CACHE_MS) return lastDeep.checks;
-    const checks = await check();
-    lastDeep = { at: now(), checks };
-    return checks;
+  async function storeHealth(): Promise<StoreCheck> {
+    return options.store!.health().catch(() => 'unreachable' as const);
+  }
+
+  const deepChecks = async () => (await answers.fetch('issuer', { ttl: DEEP_CACHE_MS })) as DeepChecks;
+  async function storeChecks(): Promise<StoreCheck | undefined> {
+    if (!options.store) return undefined;
+    const answer = (await answers.fetch('store', { ttl: STORE_CACHE_MS })) as StoreCheck;
+    // Only a healthy answer is kept: the next probe after an outage sees the recovery. A ping
+    // to a store that is down fails fast, and concurrent probes still share it in flight.
+    if (answer === 'unreachable') answers.delete('store');
+    return answer;
   }
 
   const router = Router();
@@ -79,7 +96,7 @@ export function healthRouter(options: HealthOptions): Router {
       res.type('application/json').send(shallow);
       return;
     }
-    Promise.all([deepChecks(), options.store?.health()]).then(([cached, store]) => {
+    Promise.all([deepChecks(), storeChecks()]).then(([cached, store]) => {
       const checks: DeepChecks = store === undefined ? cached : { ...cached, store };
       const ok = (checks.jwks === 'ok' || checks.jwks === 'not-configured') && store !== 'unreachable';
       res.status(ok ? 200 : 503).json({ ...body, status: ok ? 'ok' : 'degraded', checks });

@@ -56,6 +56,7 @@ export async function telemetryFromConfig(config: Config): Promise<ConfiguredTel
       metricReaders: (histograms) => [(exporter = new PrometheusExporter({ preventServerStart: true, metricProducers: [histograms(AggregationTemporality.CUMULATIVE)] }))],
       spanProcessors: [],
       traceSampleRatio: t.traceSampleRatio,
+      followedTracesPerSecond: t.followedTracesPerSecond,
     });
     const scrapeServer = await listenForScrapes(exporter, t.metricsPort).catch(async (error: unknown) => {
       await telemetry.shutdown();
@@ -70,6 +71,7 @@ export async function telemetryFromConfig(config: Config): Promise<ConfiguredTel
       ? new BatchSpanProcessor(new OTLPTraceExporter({ url: `${t.otlpEndpoint}/v1/traces` }))
       : new SimpleSpanProcessor(new ConsoleSpanExporter())],
     traceSampleRatio: t.traceSampleRatio,
+    followedTracesPerSecond: t.followedTracesPerSecond,
   }), undefined);
 }
 

@@ -50,6 +50,7 @@ import {
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import type { TraceParent, UpstreamCallObservation, UpstreamObserver } from '../neonpanel/types.js';
+import { createFollowBudget } from './followBudget.js';
 import { SERVICE_NAME, VERSION } from '../version.js';
 import { DurationHistogram, histogramProducer } from './histograms.js';
 import { DURATION_BUCKETS_SECONDS, LABELS, METRICS, upstreamOutcomeLabel } from './vocabulary.js';
@@ -70,8 +71,12 @@ export interface OpenCounts {
 export interface Telemetry {
   /** False: install no middleware or hooks at all. */
   readonly enabled: boolean;
-  /** Starts a request: its span continues a client's `traceparent` header when there is one. */
-  startRequest(method: string, route: string, headers: IncomingHttpHeaders, traced: boolean): RequestObservation;
+  /**
+   * Starts a request: its span continues a client's `traceparent` header when there is one. A
+   * sampled one is followed only if `authenticated()` says so when the span is needed (the
+   * context is first read, or the request ends), and within the follow budget.
+   */
+  startRequest(method: string, route: string, headers: IncomingHttpHeaders, traced: boolean, authenticated?: () => boolean): RequestObservation;
   recordAuthFailure(reason: string): void;
   /**
    * Runs a tool call in its own span under `parent` (a root when absent), and records its
@@ -146,8 +151,15 @@ export interface TelemetryOptions {
   metricReaders: (histograms: HistogramProducerFor) => IMetricReader[];
   /** Where finished spans go (batch to OTLP, console, or an in-memory test exporter). */
   spanProcessors: SpanProcessor[];
-  /** Head sampling for traces a client did not start; a sampled `traceparent` is always followed. */
+  /** Head sampling for traces a client did not start, and for client-sampled ones not followed. */
   traceSampleRatio: number;
+  /**
+   * TRACE_FOLLOW_MAX_PER_SECOND: client-sampled traces followed per second, on authenticated
+   * requests only. Past it (or unauthenticated) head sampling decides, in the client's trace.
+   */
+  followedTracesPerSecond: number;
+  /** The follow budget's clock (tests). */
+  now?: () => number;
 }
 
 const headerGetter: TextMapGetter<IncomingHttpHeaders> = {
@@ -204,6 +216,21 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
   function newTraceOr(ctx: Context): Context {
     if (trace.getSpan(ctx) !== undefined) return ctx;
     return Math.random() < options.traceSampleRatio ? ctx : UNSAMPLED_ROOT;
+  }
+
+  const followBudget = createFollowBudget(options.followedTracesPerSecond, options.now);
+
+  /**
+   * A client's sampled trace costs us spans and X-Ray money at the client's will, so it is
+   * followed only for an authenticated caller and within the budget. Otherwise the trace id is
+   * kept (logs and NeonPanel still correlate) and head sampling decides, as for our own roots.
+   */
+  function admitRemote(ctx: Context, authenticated: boolean): Context {
+    const remote = trace.getSpanContext(ctx);
+    if (!remote?.isRemote || (remote.traceFlags & TraceFlags.SAMPLED) === 0) return newTraceOr(ctx);
+    if (authenticated && followBudget.take()) return ctx;
+    const kept = Math.random() < options.traceSampleRatio;
+    return trace.setSpan(ROOT_CONTEXT, trace.wrapSpanContext({ ...remote, traceFlags: kept ? TraceFlags.SAMPLED : TraceFlags.NONE }));
   }
 
   function endSpan(span: Span, failed: boolean): void {
@@ -263,17 +290,28 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
 
   return {
     enabled: true,
-    startRequest(method, route, headers, traced) {
+    startRequest(method, route, headers, traced, authenticated) {
       const startedAt = performance.now();
       // Untraced routes (health checks) make no span and start no trace.
-      const parent = !traced ? ROOT_CONTEXT
-        : newTraceOr(headers['traceparent'] === undefined ? ROOT_CONTEXT : propagator.extract(ROOT_CONTEXT, headers, headerGetter));
-      const span = traced
-        ? childSpan(`${method} ${route}`, { kind: SpanKind.SERVER, attributes: { [LABELS.method]: method, [LABELS.route]: route } }, parent)
-        : undefined;
+      const inbound = !traced || headers['traceparent'] === undefined ? ROOT_CONTEXT : propagator.extract(ROOT_CONTEXT, headers, headerGetter);
+      let span: Span | undefined;
+      let requestContext: Context | undefined;
+      const decide = (): Context => {
+        if (requestContext) return requestContext;
+        const parent = traced ? admitRemote(inbound, authenticated?.() === true) : ROOT_CONTEXT;
+        // Made when needed, which for a client-sampled trace is after authentication: it starts when the request did.
+        span = traced ? childSpan(`${method} ${route}`, { kind: SpanKind.SERVER, startTime: startedAt, attributes: { [LABELS.method]: method, [LABELS.route]: route } }, parent) : undefined;
+        requestContext = withSpan(parent, span);
+        return requestContext;
+      };
+      // Only a client-sampled trace waits for authentication; every other request decides now.
+      if (((trace.getSpanContext(inbound)?.traceFlags ?? 0) & TraceFlags.SAMPLED) === 0) decide();
       return {
-        context: asTraceParent(withSpan(parent, span)),
+        get context() {
+          return asTraceParent(decide());
+        },
         end(status, era) {
+          decide();
           requestDuration.seriesFor(`${route} ${method} ${era} ${status}`, () => ({
             [LABELS.route]: route,
             [LABELS.method]: method,
@@ -325,7 +363,10 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
       if (meta === null || typeof meta !== 'object' || typeof (meta as Record<string, unknown>)['traceparent'] !== 'string') return fallback;
       // A trace the client names per message wins over the HTTP header's (one POST may batch
       // several); a malformed one leaves the HTTP request's in place, as `extract` returns its base.
-      return asTraceParent(propagator.extract(contextOf(fallback), meta as Record<string, unknown>, metaGetter));
+      const base = contextOf(fallback);
+      const named = propagator.extract(base, meta as Record<string, unknown>, metaGetter);
+      // Messages are dispatched past authentication; the budget still bounds what they force.
+      return named === base ? fallback : asTraceParent(admitRemote(named, true));
     },
     observeOpen(counts) {
       meter.createObservableGauge(METRICS.sessionsOpen, { description: 'Open sessions in this process' })

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createVerifier } from '../../src/auth/createVerifier.js';
 import { InvalidTokenError } from '../../src/auth/errors.js';
+import { SignJWT } from 'jose';
 import { loadConfig } from '../../src/config.js';
 import { startTestIssuer, type TestIssuer } from '../helpers/keys.js';
 
@@ -52,6 +53,15 @@ describe('createVerifier (from configuration)', () => {
     expect((await verifier.verifyAccessToken('opaque-good')).extra?.['subject']).toBe('opaque-user');
     expect(introspected).toEqual(['opaque-good']);
     await expect(verifier.verifyAccessToken('opaque-bad')).rejects.toBeInstanceOf(InvalidTokenError);
+  });
+
+  test('OAUTH_ACCEPT_PLAIN_JWT reaches the JWT verifier: a typ JWT token is refused without it and accepted with it', async () => {
+    const env = { NODE_ENV: 'test', PUBLIC_BASE_URL: BASE, OAUTH_ISSUER: issuer.issuer, OAUTH_JWKS_URI: issuer.jwksUri };
+    const plain = await new SignJWT({ sub: 'u', aud: BASE, jti: 'p1' }).setProtectedHeader({ alg: 'RS256', kid: issuer.kid, typ: 'JWT' })
+      .setIssuer(issuer.issuer).setIssuedAt().setExpirationTime('5m').sign(issuer.privateKey);
+    await expect(createVerifier(loadConfig(env), { toolScopes: [] }).verifyAccessToken(plain)).rejects.toBeInstanceOf(InvalidTokenError);
+    const accepted = await createVerifier(loadConfig({ ...env, OAUTH_ACCEPT_PLAIN_JWT: 'true' }), { toolScopes: [] }).verifyAccessToken(plain);
+    expect(accepted.extra?.['subject']).toBe('u');
   });
 
   test('the default audiences are the advertised resources: base, base/mcp and base/sse', async () => {

@@ -33,6 +33,14 @@ function answerFor(token: string): { status: number; body?: unknown } | 'hang' {
     case 'expired': return { status: 200, body: { ...base, exp: now() - 120 } };
     case 'wrong-iss': return { status: 200, body: { ...base, iss: 'https://evil.example.com' } };
     case 'wrong-aud': return { status: 200, body: { ...base, aud: 'https://other-service.example.com' } };
+    case 'bearer-type': return { status: 200, body: { ...base, token_type: 'Bearer' } };
+    case 'refresh-type': return { status: 200, body: { ...base, token_type: 'refresh_token' } };
+    case 'dpop-type': return { status: 200, body: { ...base, token_type: 'DPoP' } };
+    case 'hydra-refresh': return { status: 200, body: { ...base, token_type: 'Bearer', token_use: 'refresh_token' } };
+    case 'no-aud': {
+      const { aud: _aud, ...rest } = base;
+      return { status: 200, body: rest };
+    }
     case 'no-sub': {
       const { sub: _sub, ...rest } = base;
       return { status: 200, body: rest };
@@ -134,6 +142,21 @@ describe('createIntrospectionVerifier', () => {
 
   test('a token for another audience is refused', async () => {
     await expectInvalid('wrong-aud', 'The access token was not issued for this resource.');
+  });
+
+  test('token_type, when present, must be Bearer (or say access token)', async () => {
+    await expect(verifier().verifyAccessToken('bearer-type')).resolves.toMatchObject({ clientId: 'client-3' });
+    await expectInvalid('refresh-type', 'The token is a refresh token, not an access token.');
+    await expectInvalid('dpop-type', 'The token is not a bearer access token.');
+    await expectInvalid('hydra-refresh', 'The token is a refresh token, not an access token.');
+    const error = await verifier().verifyAccessToken('refresh-type').then(() => undefined, (e: unknown) => e as InvalidTokenError);
+    expect([error?.status, error?.reason]).toEqual([401, 'not_access_token']);
+  });
+
+  test('an answer without aud is judged by the profile: standard refuses it, neonpanel accepts it', async () => {
+    await expectInvalid('no-aud', 'The access token was not issued for this resource.');
+    const accepted = await verifier({ profile: 'neonpanel' }).verifyAccessToken('no-aud');
+    expect([accepted.clientId, accepted.resource]).toEqual(['client-3', undefined]);
   });
 
   test('a token without a subject is refused', async () => {

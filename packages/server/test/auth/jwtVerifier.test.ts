@@ -136,11 +136,11 @@ describe('createJwtVerifier', () => {
   test('neonpanel profile: no aud, or a client-id aud, is accepted; another resource is not; Passport scopes are read', async () => {
     const v = verifierFor(rsa, { profile: 'neonpanel' });
     const { aud: _aud, client_id: _c, scope: _s, ...bare } = claims(rsa);
-    const none = await v.verifyAccessToken(await signExactly(rsa, { ...bare, scopes: ['openid'] }));
+    const none = await v.verifyAccessToken(await signExactly(rsa, { ...bare, jti: 'a1', scopes: ['openid'] }));
     expect(none).toMatchObject({ scopes: ['openid'], clientId: '' });
-    const client = await v.verifyAccessToken(await signExactly(rsa, { ...bare, aud: '7', scopes: ['openid'] }));
+    const client = await v.verifyAccessToken(await signExactly(rsa, { ...bare, jti: 'a2', aud: '7', scopes: ['openid'] }));
     expect(client.clientId).toBe('7');
-    await expectInvalid(v.verifyAccessToken(await signExactly(rsa, { ...bare, aud: 'https://other-service.example.com' })), 'The access token was issued for another resource.');
+    await expectInvalid(v.verifyAccessToken(await signExactly(rsa, { ...bare, jti: 'a3', scopes: ['openid'], aud: 'https://other-service.example.com' })), 'The access token was issued for another resource.');
   });
 
   test('while the JWKS URL is not yet discovered, a signed token gets 503 and alg none still 401', async () => {

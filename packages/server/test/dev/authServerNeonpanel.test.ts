@@ -64,3 +64,13 @@ test("the server's verifier under the neonpanel profile accepts its tokens; unde
   expect(info.scopes).toEqual(['openid']);
   await expect(createJwtVerifier(common).verifyAccessToken(tokens.access_token)).rejects.toThrow(/not issued for this resource/);
 });
+
+test("its access token has an access token's shape (jti, scopes); its ID token and refresh token are refused by the server's verifier", async () => {
+  const { tokens } = await obtainToken({ issuer: as.issuer, user: bob.login });
+  expect(decodeJwt(tokens.access_token)).toMatchObject({ jti: expect.any(String), scopes: ['openid'] });
+  const verifier = createJwtVerifier({ issuer: as.issuer, jwksUri: as.jwksUri, audiences: [BASE], algorithms: ['RS256'], clockSkewSeconds: 5, timeoutMs: 2_000, cooldownMs: 0, profile: 'neonpanel' });
+  const idToken = (tokens as { id_token?: string }).id_token;
+  expect(idToken).toEqual(expect.any(String));
+  await expect(verifier.verifyAccessToken(idToken!)).rejects.toThrow(/not an access token/); // no nonce was sent, and this ID token carries no at_hash: it is its missing jti that tells
+  await expect(verifier.verifyAccessToken(tokens.refresh_token!)).rejects.toThrow('The access token is malformed or invalid.');
+});

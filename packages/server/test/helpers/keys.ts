@@ -2,6 +2,7 @@
  * Test-only signing keys and a JWKS endpoint on loopback. Keys are generated per run;
  * nothing private is ever written to the repository.
  */
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type JWK, type JWTPayload, type CryptoKey } from 'jose';
@@ -119,7 +120,8 @@ export async function startTestIssuer(options: TestIssuerOptions = {}): Promise<
       return metadataFetches;
     },
     async sign(claims, signOptions = {}) {
-      const jwt = new SignJWT(claims)
+      // Access tokens name themselves (`jti`), as NeonPanel's (Passport's) and RFC 9068's do.
+      const jwt = new SignJWT({ jti: randomUUID(), ...claims })
         .setProtectedHeader({ alg: signOptions.alg ?? alg, kid: signOptions.kid ?? publicJwk.kid, typ: 'at+jwt' })
         .setIssuedAt();
       if (claims.iss === undefined) jwt.setIssuer(issuer);

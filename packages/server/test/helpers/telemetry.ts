@@ -44,14 +44,19 @@ function flatten(metrics: ResourceMetrics): Series[] {
   return out;
 }
 
-/** `traceSampleRatio`: head sampling of new traces; every one by default, so tests see every span. */
-export function recordingTelemetry(traceSampleRatio = 1): RecordingTelemetry {
+/**
+ * `traceSampleRatio`: head sampling of new traces; every one by default, so tests see every span.
+ * `follow`: the budget for client-sampled traces (default far above what a test sends) and its clock.
+ */
+export function recordingTelemetry(traceSampleRatio = 1, follow: { perSecond?: number; now?: () => number } = {}): RecordingTelemetry {
   let reader!: TestMetricReader;
   const spans = new InMemorySpanExporter();
   const telemetry = createTelemetry({
     metricReaders: (histograms) => [(reader = new TestMetricReader({ metricProducers: [histograms(AggregationTemporality.CUMULATIVE)] }))],
     spanProcessors: [new SimpleSpanProcessor(spans)],
     traceSampleRatio,
+    followedTracesPerSecond: follow.perSecond ?? 1_000,
+    ...(follow.now ? { now: follow.now } : {}),
   });
   const collected = async (): Promise<ResourceMetrics> => (await reader.collect()).resourceMetrics;
   const series = async () => flatten(await collected());

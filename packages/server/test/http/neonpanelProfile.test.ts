@@ -14,6 +14,7 @@ import { parseChallenge } from '../helpers/challenge.js';
 import { createLogger } from '../../src/logger.js';
 import { testRegistry, SCOPED_TOOL } from '../helpers/tools.js';
 import { openSession, post } from '../mcp/rpc.js';
+import { PASSPORT_CLIENT_ID, PASSPORT_REFRESH_TOKEN, keycloakToken, oidcProviderIdToken, passportAccessToken, passportIdToken, sign } from '../helpers/issuedTokens.js';
 
 let issuer: TestIssuer;
 let server: TestServer;
@@ -109,6 +110,12 @@ describe('tokens as NeonPanel issues them', () => {
     expect(out.scopes).toEqual(expect.arrayContaining(['openid', 'read:inventory']));
   });
 
+  test("NeonPanel's access token exactly as Passport shapes it (typ JWT, no kid, jti, scopes) runs the scoped tool", async () => {
+    const res = await callTool(server.base, bearer(await sign(issuer, passportAccessToken(issuer))), 'neonpanel_whoami');
+    expect(res.status).toBe(200);
+    expect(res.json<{ structuredContent: { clientId: string } }>().structuredContent.clientId).toBe(PASSPORT_CLIENT_ID);
+  });
+
   test('aud = our own resource is accepted too', async () => {
     const res = await callTool(server.base, bearer(await openidToken({ aud: `${server.base}/mcp` })), SCOPED_TOOL);
     expect(res.status).toBe(200);
@@ -179,6 +186,23 @@ describe('forged tokens are still refused with 401', () => {
     const token = await forge[name as keyof typeof forge]();
     const res = await callTool(server.base, bearer(token), SCOPED_TOOL);
     expect401(res);
+  });
+});
+
+describe('tokens from the same issuer that are not access tokens get 401 invalid_token with the challenge', () => {
+  const notAccess = {
+    "NeonPanel's ID token (with a nonce)": () => sign(issuer, passportIdToken(issuer, { nonce: 'n-1' })),
+    "NeonPanel's ID token (without a nonce)": () => sign(issuer, passportIdToken(issuer)),
+    "the development server's ID token (at_hash)": () => sign(issuer, oidcProviderIdToken(issuer)),
+    'a refresh token shaped as a JWT (typ Refresh)': () => sign(issuer, keycloakToken(issuer, 'Refresh', { aud: PASSPORT_CLIENT_ID })),
+    "NeonPanel's refresh token (opaque)": async () => PASSPORT_REFRESH_TOKEN,
+    'an access-token look-alike without jti': () => openidToken({ jti: undefined }),
+  } as const;
+
+  test.each(Object.keys(notAccess))('%s', async (name) => {
+    const token = await notAccess[name as keyof typeof notAccess]();
+    const params = expect401(await callTool(server.base, bearer(token), SCOPED_TOOL));
+    expect(params['resource_metadata']).toBe(`${server.base}/.well-known/oauth-protected-resource`);
   });
 });
 

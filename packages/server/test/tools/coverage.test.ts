@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 import { ALL_TOOLS } from '../../src/tools/registry.js';
-import { businessOperations, coverageOf } from '../../src/tools/coverage.js';
+import { businessOperations, coverageOf } from './coverage.js';
 import { OPENAPI_PATH } from '../../src/dev/sandbox/spec.js';
 
 const contract = JSON.parse(readFileSync(OPENAPI_PATH, 'utf8')) as Parameters<typeof businessOperations>[0];

@@ -22,7 +22,7 @@ import addFormatsModule from 'ajv-formats';
 // ajv-formats is CommonJS with a default export; under NodeNext the callable sits on `.default`.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
 
-/** `packages/server/openapi/neonpanel.openapi.json`, from both `src/dev/sandbox` and `dist/dev/sandbox`. */
+/** `packages/server/openapi/neonpanel.openapi.json`, from both `src/dev/sandbox` and `dist-dev/dev/sandbox` (the same depth). */
 export const OPENAPI_PATH = fileURLToPath(new URL('../../../openapi/neonpanel.openapi.json', import.meta.url));
 
 export type { Operation, RouterRequest };

@@ -5,6 +5,7 @@
  */
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { ASYMMETRIC_ALGORITHMS } from '../../config.js';
+import { jwtShapeProblem } from '../../auth/tokenShape.js';
 
 /** Resolves to the token's subject, or undefined when the token is not acceptable. */
 export type SandboxTokenVerifier = (token: string) => Promise<{ subject: string } | undefined>;
@@ -18,17 +19,22 @@ export interface JwksTokenVerifierOptions {
   clockToleranceSeconds?: number;
 }
 
-/** Verifies JWT access tokens against a JWKS with jose: signature, issuer, expiry and `sub`. */
+/**
+ * Verifies JWT access tokens against a JWKS with jose: signature, issuer, expiry and `sub`,
+ * and an access token's shape as NeonPanel requires it (Passport finds a token by its `jti`,
+ * so an ID token never works at the API).
+ */
 export function jwksTokenVerifier(options: JwksTokenVerifierOptions): SandboxTokenVerifier {
   const jwks = createRemoteJWKSet(new URL(options.jwksUri));
   return async (token) => {
     try {
-      const { payload } = await jwtVerify(token, jwks, {
+      const { payload, protectedHeader } = await jwtVerify(token, jwks, {
         issuer: options.issuer,
         algorithms: [...ASYMMETRIC_ALGORITHMS],
         clockTolerance: options.clockToleranceSeconds ?? 30,
         ...(options.audience === undefined ? {} : { audience: options.audience }),
       });
+      if (jwtShapeProblem(protectedHeader, payload, { profile: 'neonpanel', acceptPlainJwt: true })) return undefined;
       return typeof payload.sub === 'string' && payload.sub !== '' ? { subject: payload.sub } : undefined;
     } catch {
       return undefined;

@@ -3,7 +3,7 @@
  * in the contract document and the tools, so a test can derive the list from the contract
  * itself (never a hand-typed copy) and fail the day an operation is added without a tool.
  */
-import type { ToolDefinition } from './types.js';
+import type { ToolDefinition } from '../../src/tools/types.js';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
 /** Business endpoints live under /api/v1; OAuth endpoints (/oauth2) are not tools' business. */
