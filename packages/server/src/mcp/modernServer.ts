@@ -43,6 +43,7 @@ import { MODERN_PROTOCOL_VERSIONS } from './eras.js';
 import { sdkRequestEntry } from './sdkRequestEntry.js';
 import { INSUFFICIENT_SCOPE, SERVER_INSTRUCTIONS, UPSTREAM_UNAUTHORIZED, isBelowLogLevel } from './server.js';
 import type { ViewResources } from '../views/resources.js';
+import { wireTool } from '../tools/listing.js';
 import { listViewResources, readViewResource, UI_EXTENSIONS, ViewNotFoundError, withViewMeta } from './uiResources.js';
 
 /**
@@ -168,7 +169,7 @@ export function createModernServer(deps: ModernServerDeps): ProcessWideModernSer
 
   // Computed once, in registry order: deterministic, as clients' caches and prompt caches want.
   const listResult = {
-    tools: registry.tools.map(({ scope: _scope, ...tool }) => withViewMeta(tool, { scope: _scope, ...tool }, views)),
+    tools: registry.tools.map((tool) => withViewMeta(wireTool(tool), tool, views)),
   } as unknown as ListToolsResult;
   server.setRequestHandler('tools/list', () => listResult);
 

@@ -21,6 +21,7 @@
  */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { PublishedTool } from './types.js';
+import { wireTool } from './listing.js';
 
 export const WWW_AUTHENTICATE_META = 'mcp/www_authenticate';
 
@@ -37,9 +38,8 @@ export function toolSecuritySchemes(toolScope: string | undefined, advertised: r
 
 /** A tool as `tools/list` shows it: the published form without the internal `scope`, with its security schemes. */
 export function listedTool(tool: PublishedTool, advertised: readonly string[]): Record<string, unknown> {
-  const { scope, ...rest } = tool;
-  const securitySchemes = toolSecuritySchemes(scope, advertised);
-  return { ...rest, securitySchemes, _meta: { securitySchemes } };
+  const securitySchemes = toolSecuritySchemes(tool.scope, advertised);
+  return { ...wireTool(tool), securitySchemes, _meta: { securitySchemes } };
 }
 
 /** The tool result that asks the client to sign in again, carrying the challenge. */
