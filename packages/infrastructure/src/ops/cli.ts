@@ -7,11 +7,11 @@ import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import { DEFAULT_STACK_NAME } from '../../lib/config.js';
-import { deployCommand, type CdkRunner } from './deploy.js';
+import { deployCommand } from './deploy.js';
 import { rollbackCommand } from './rollback.js';
 import { readStackOutputs } from './stack-outputs.js';
 import { statusCommand } from './status.js';
-import { OpsError, type FollowSettings, type Gate, type GateRetrySettings, type Output, type WaitSettings } from './types.js';
+import { OpsError, type CdkRunner, type FollowSettings, type Gate, type GateRetrySettings, type Output, type WaitSettings } from './types.js';
 
 export const USAGE = `Usage:
   pnpm run deploy   [--stack NAME] [--region REGION] [cdk deploy options…]

@@ -20,6 +20,9 @@ export interface MatrixReport {
   results: GateCaseResult[];
 }
 
+/** Runs the cdk CLI with these arguments and resolves to its exit code (cdk.ts; fakes in tests). */
+export type CdkRunner = (args: string[]) => Promise<number>;
+
 /** Runs the e2e matrix against a URL. The real one is `runMatrix` from @neonpanel-mcp/e2e. */
 export type Gate = (url: string) => Promise<MatrixReport>;
 
