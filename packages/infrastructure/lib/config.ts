@@ -87,6 +87,18 @@ export interface GatewayConfig {
    * @default 'valkey'
    */
   sharedStore: SharedStoreKind;
+  /**
+   * Usage limit of the serverless cache's stored data, in GB: a runaway key pattern is refused
+   * writes at the limit instead of growing the bill. The gateway's state (sessions, idempotency
+   * records, limit counters, broker grants) is small. ElastiCache accepts 1-5000. @default 5
+   */
+  cacheDataStorageMaxGb: number;
+  /**
+   * Usage limit of the serverless cache's ElastiCache Processing Units per second: the cache is
+   * throttled above it rather than scaling without bound. ElastiCache accepts 1000-15000000.
+   * @default 10000
+   */
+  cacheEcpuPerSecondMax: number;
   /** LOG_LEVEL. @default 'info' */
   logLevel: LogLevel;
   /**
@@ -121,8 +133,13 @@ export interface GatewayConfig {
 
   /** Retention of the application log group, in days (a CloudWatch Logs value). @default 30 */
   logRetentionDays: number;
-  /** Explicit name of the application log group. @default '/neonpanel-mcp/gateway' */
-  logGroupName: string;
+  /**
+   * Explicit name of the application log group. Without one CloudFormation names it after the
+   * stack, so a stack destroyed (the group is retained) can be deployed again: a fixed name
+   * would collide with the retained group. The stack outputs the name either way.
+   * @default undefined (generated, includes the stack name)
+   */
+  logGroupName: string | undefined;
   /** Days ALB access logs are kept in S3. @default 90 */
   accessLogRetentionDays: number;
   /** Task-definition family; the operator tools roll back within it. @default 'neonpanel-mcp-gateway' */
@@ -346,8 +363,8 @@ export function resolveConfig(input: GatewayConfigInput, env: Record<string, str
   if (!(LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays)) {
     throw new GatewayConfigError('logRetentionDays', `must be one of ${LOG_RETENTION_DAYS.join(', ')}, got ${String(logRetentionDays)}`);
   }
-  const logGroupName = input.logGroupName ?? '/neonpanel-mcp/gateway';
-  if (!LOG_GROUP.test(logGroupName)) throw new GatewayConfigError('logGroupName', `"${logGroupName}" is not a log group name`);
+  const logGroupName = input.logGroupName;
+  if (logGroupName !== undefined && !LOG_GROUP.test(logGroupName)) throw new GatewayConfigError('logGroupName', `"${logGroupName}" is not a log group name`);
   const taskDefinitionFamily = input.taskDefinitionFamily ?? 'neonpanel-mcp-gateway';
   if (!FAMILY.test(taskDefinitionFamily)) throw new GatewayConfigError('taskDefinitionFamily', `"${taskDefinitionFamily}" is not a task-definition family name`);
 
@@ -405,6 +422,8 @@ export function resolveConfig(input: GatewayConfigInput, env: Record<string, str
     oauthClientSecretArn: input.oauthClientSecretArn,
     sessionMode,
     sharedStore,
+    cacheDataStorageMaxGb: intIn('cacheDataStorageMaxGb', input.cacheDataStorageMaxGb ?? 5, 1, 5000),
+    cacheEcpuPerSecondMax: intIn('cacheEcpuPerSecondMax', input.cacheEcpuPerSecondMax ?? 10_000, 1000, 15_000_000),
     logLevel,
     toolsets,
     readOnly,

@@ -22,6 +22,7 @@ const NUMBER_KEYS = [
   'natGateways', 'desiredCount', 'minTasks', 'maxTasks', 'cpuTargetPercent', 'requestsPerTarget', 'cpu',
   'memoryMiB', 'logRetentionDays', 'accessLogRetentionDays', 'albIdleTimeoutSeconds', 'drainSeconds',
   'alarm5xxThreshold', 'alarmEvaluationPeriods', 'bakeTimeMinutes',
+  'cacheDataStorageMaxGb', 'cacheEcpuPerSecondMax',
   'authFailureAlarmThreshold', 'upstreamErrorRateAlarmPercent', 'upstreamErrorAlarmMinCalls', 'telemetryAlarmEvaluationPeriods',
 ] as const satisfies readonly (keyof GatewayConfig)[];
 

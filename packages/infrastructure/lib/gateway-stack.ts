@@ -105,7 +105,11 @@ export class GatewayStack extends Stack {
       ...(config.releaseHookScopeProbeTool ? { scopeProbeTool: config.releaseHookScopeProbeTool } : {}),
     }) : undefined;
 
-    this.sharedStore = config.sharedStore === 'valkey' ? new SharedStore(this, 'SharedState', { vpc: network.vpc }) : undefined;
+    this.sharedStore = config.sharedStore === 'valkey' ? new SharedStore(this, 'SharedState', {
+      vpc: network.vpc,
+      dataStorageMaxGb: config.cacheDataStorageMaxGb,
+      ecpuPerSecondMax: config.cacheEcpuPerSecondMax,
+    }) : undefined;
 
     this.gateway = new GatewayService(this, 'Gateway', {
       vpc: network.vpc,
@@ -118,7 +122,7 @@ export class GatewayStack extends Stack {
       memoryMiB: config.memoryMiB,
       cpuArchitecture: arm ? ecs.CpuArchitecture.ARM64 : ecs.CpuArchitecture.X86_64,
       family: config.taskDefinitionFamily,
-      logGroupName: config.logGroupName,
+      ...(config.logGroupName ? { logGroupName: config.logGroupName } : {}),
       logRetention: config.logRetentionDays as logs.RetentionDays,
       desiredCount: config.desiredCount,
       minTasks: config.minTasks,
@@ -128,6 +132,7 @@ export class GatewayStack extends Stack {
       drain,
       targetGroup: this.endpoint.targetGroup,
       loadBalancerConnections: this.endpoint.loadBalancer,
+      loadBalancerFullName: this.endpoint.loadBalancer.loadBalancerFullName,
       deploymentAlarms: this.alarms.alarms,
       ...(this.endpoint.blueGreen && this.releaseHook ? {
         blueGreen: {
@@ -169,6 +174,10 @@ export class GatewayStack extends Stack {
     new CfnOutput(this, OPTIONAL_OUTPUT_KEYS.deploymentStrategy, {
       value: blueGreen ? 'BLUE_GREEN' : 'ROLLING',
       description: 'How ECS deploys the service; pnpm run deploy follows a blue/green deployment, or gates a rolling one',
+    });
+    new CfnOutput(this, OPTIONAL_OUTPUT_KEYS.gatewayLogGroup, {
+      value: this.gateway.logGroup.logGroupName,
+      description: 'Log group of the gateway containers (its name is generated unless logGroupName is set)',
     });
     if (this.telemetry) {
       new CfnOutput(this, 'OperationsDashboardName', {

@@ -19,6 +19,7 @@ export const OPTIONAL_OUTPUT_KEYS = {
   deploymentStrategy: 'DeploymentStrategy',
   releaseHookLogGroup: 'ReleaseHookLogGroup',
   releaseHookFunction: 'ReleaseHookFunction',
+  gatewayLogGroup: 'GatewayLogGroup',
 } as const;
 
 export type OptionalOutputName = keyof typeof OPTIONAL_OUTPUT_KEYS;

@@ -73,6 +73,37 @@ describe('the service', () => {
   });
 });
 
+describe('scaling', () => {
+  const policies = () => resources('AWS::ApplicationAutoScaling::ScalingPolicy').map(([, p]) => p.Properties['TargetTrackingScalingPolicyConfiguration']);
+
+  it('tracks CPU, and the load balancer\'s requests per running task: metrics no target-group swap changes', () => {
+    expect(policies()).toHaveLength(2);
+    expect(policies().some((c) => c.PredefinedMetricSpecification?.PredefinedMetricType === 'ECSServiceAverageCPUUtilization')).toBe(true);
+    // ECS blue/green refuses ALBRequestCountPerTarget: it names the target group being swapped.
+    expect(JSON.stringify(policies())).not.toContain('ALBRequestCountPerTarget');
+    const requests = policies().find((c) => c.CustomizedMetricSpecification)!;
+    expect(requests.TargetValue).toBe(1000);
+    const queries = requests.CustomizedMetricSpecification.Metrics as Record<string, any>[];
+    const [lbId] = one('AWS::ElasticLoadBalancingV2::LoadBalancer');
+    const [serviceId] = one('AWS::ECS::Service');
+    expect(queries.find((q) => q.Id === 'requests')!['MetricStat']).toEqual({
+      Metric: { Namespace: 'AWS/ApplicationELB', MetricName: 'RequestCount', Dimensions: [{ Name: 'LoadBalancer', Value: { 'Fn::GetAtt': [lbId, 'LoadBalancerFullName'] } }] },
+      Stat: 'Sum',
+    });
+    expect(queries.find((q) => q.Id === 'tasks')!['MetricStat'].Metric).toEqual(expect.objectContaining({
+      Namespace: 'ECS/ContainerInsights',
+      MetricName: 'RunningTaskCount',
+      Dimensions: expect.arrayContaining([{ Name: 'ServiceName', Value: { 'Fn::GetAtt': [serviceId, 'Name'] } }]),
+    }));
+    expect(queries.filter((q) => q.ReturnData)).toEqual([expect.objectContaining({ Expression: 'requests / tasks' })]);
+  });
+
+  it('scales the service\'s own scalable target', () => {
+    const [targetId] = one('AWS::ApplicationAutoScaling::ScalableTarget');
+    for (const [, p] of resources('AWS::ApplicationAutoScaling::ScalingPolicy')) expect(p.Properties['ScalingTargetId']).toEqual({ Ref: targetId });
+  });
+});
+
 describe('the test rule', () => {
   it('is evaluated before the production rule, on the HTTPS listener (the origin the matrix checks)', () => {
     const https = one('AWS::ElasticLoadBalancingV2::Listener', (r) => r.Properties['Port'] === 443)[0];

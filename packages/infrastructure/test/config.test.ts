@@ -44,6 +44,12 @@ describe('resolveConfig defaults', () => {
     expect(config.logRetentionDays).toBe(30);
   });
 
+  it('bounds the cache at 5 GB and 10000 ECPU/s, and leaves the log group\'s name to CloudFormation', () => {
+    expect(config.cacheDataStorageMaxGb).toBe(5);
+    expect(config.cacheEcpuPerSecondMax).toBe(10_000);
+    expect(config.logGroupName).toBeUndefined();
+  });
+
   it('matches the server\'s defaults for idle timeout and drain', () => {
     expect(config.albIdleTimeoutSeconds).toBe(3600);
     expect(config.drainSeconds).toBe(25);
@@ -96,6 +102,9 @@ describe('resolveConfig validation', () => {
     ['extraEnvironment', { extraEnvironment: { PORT: '80' } }, /PORT is set by the stack/],
     ['extraEnvironment', { extraEnvironment: { OAUTH_CLIENT_SECRET: 'x' } }, /from Secrets Manager/],
     ['extraEnvironment', { extraEnvironment: { UPSTREAM_API_TOKEN: 'x' } }, /looks like a secret/],
+    ['cacheDataStorageMaxGb', { cacheDataStorageMaxGb: 0 }, /between 1 and 5000/],
+    ['cacheEcpuPerSecondMax', { cacheEcpuPerSecondMax: 999 }, /between 1000 and 15000000/],
+    ['logGroupName', { logGroupName: 'no spaces allowed' }, /not a log group name/],
   ])('refuses a bad %s', (setting, input, message) => {
     const error = errorOf(input);
     expect(error.setting).toBe(setting);

@@ -59,7 +59,8 @@ it('uses the defaults: NeonPanel endpoints, 2-6 tasks, 30-day logs, no secrets',
   expect(containerDefinition()['Secrets']).toBeUndefined();
   template.hasResourceProperties('AWS::ECS::Service', { DesiredCount: 2 });
   template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 2, MaxCapacity: 6 });
-  template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/neonpanel-mcp/gateway', RetentionInDays: 30 });
+  const logGroupId = (containerDefinition()['LogConfiguration'].Options['awslogs-group'] as { Ref: string }).Ref;
+  expect(template.toJSON()['Resources'][logGroupId].Properties).toEqual({ RetentionInDays: 30 });
   template.hasResourceProperties('AWS::ECS::TaskDefinition', { Cpu: '512', Memory: '1024' });
 });
 

@@ -116,9 +116,14 @@ describe('parameters', () => {
     template.hasResourceProperties('AWS::ECS::TaskDefinition', { Cpu: '1024', Memory: '2048', RequiresCompatibilities: ['FARGATE'] });
   });
 
-  it('keeps application logs for the configured retention, under an explicit name', () => {
-    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/neonpanel-mcp/gateway', RetentionInDays: 90 });
-    const [logGroupId] = Object.keys(template.findResources('AWS::Logs::LogGroup', { Properties: { LogGroupName: '/neonpanel-mcp/gateway' } }));
+  it('keeps application logs for the configured retention, under a name CloudFormation derives from the stack', () => {
+    const logGroupId = (container()['LogConfiguration'].Options['awslogs-group'] as { Ref: string }).Ref;
+    const logGroup = template.toJSON()['Resources'][logGroupId] as Resource;
+    // No fixed name: the group is retained on destroy, and a fixed name would make the next
+    // deployment fail with "already exists".
+    expect(logGroup.Properties).not.toHaveProperty('LogGroupName');
+    expect(logGroup.Properties['RetentionInDays']).toBe(90);
+    expect((template.toJSON()['Outputs'] as Record<string, { Value: unknown }>)['GatewayLogGroup']!.Value).toEqual(refOf(logGroupId));
     expect(container()['LogConfiguration']).toEqual(expect.objectContaining({
       LogDriver: 'awslogs',
       Options: expect.objectContaining({ 'awslogs-group': refOf(logGroupId!), mode: 'non-blocking' }),
@@ -301,9 +306,10 @@ describe('fargate service', () => {
     expect(unhealthy![1]['Properties'].Threshold).toBe(1);
   });
 
-  it('scales on CPU (blue/green: ECS does not support request-count tracking on an alternating target group)', () => {
+  it('scales on CPU at its target (the request-count policy of blue/green: blue-green.test.ts)', () => {
     const policies = Object.values(template.findResources('AWS::ApplicationAutoScaling::ScalingPolicy'))
-      .map((p) => p['Properties'].TargetTrackingScalingPolicyConfiguration);
+      .map((p) => p['Properties'].TargetTrackingScalingPolicyConfiguration)
+      .filter((c) => c.PredefinedMetricSpecification);
     expect(policies.map((c) => c.PredefinedMetricSpecification.PredefinedMetricType)).toEqual(['ECSServiceAverageCPUUtilization']);
     expect(policies[0].TargetValue).toBe(60);
   });
@@ -374,11 +380,32 @@ describe('shared state (ElastiCache Serverless, Valkey)', () => {
     expect((cache.Properties['SubnetIds'] as { Ref: string }[]).map((r) => r.Ref).sort()).toEqual(privateSubnets.sort());
     const [, group] = only('AWS::ElastiCache::UserGroup');
     expect(cache.Properties['UserGroupId']).toBe(group.Properties['UserGroupId']);
-    const [, user] = only('AWS::ElastiCache::User');
+    const users = Object.values(template.findResources('AWS::ElastiCache::User')) as Resource[];
+    expect(users.map((u) => u.Properties['UserName']).sort()).toEqual(['default', 'mcp-gateway']);
+    const user = users.find((u) => u.Properties['UserName'] === 'mcp-gateway')!;
+    expect((group.Properties['UserIds'] as string[]).sort()).toEqual(users.map((u) => u.Properties['UserId']).sort());
     expect(user.Properties['AuthenticationMode'].Type).toBe('password');
     expect(user.Properties['AccessString']).toBe('on ~mcp:* &mcp:* +@all -@dangerous');
     // The password is a Secrets Manager dynamic reference, never a literal in the template.
     expect(JSON.stringify(user.Properties['AuthenticationMode'].Passwords)).toContain('resolve:secretsmanager');
+  });
+
+  it('holds the `default` user CloudFormation requires, switched off and allowed nothing', () => {
+    const [groupId, group] = only('AWS::ElastiCache::UserGroup');
+    const users = Object.entries(template.findResources('AWS::ElastiCache::User')) as [string, Resource][];
+    const [defaultId, defaultUser] = users.find(([, u]) => u.Properties['UserName'] === 'default')!;
+    expect(defaultUser.Properties['AccessString']).toBe('off -@all');
+    expect(defaultUser.Properties['Engine']).toBe('valkey');
+    expect(group.Properties['UserIds']).toContain(defaultUser.Properties['UserId']);
+    expect(template.toJSON()['Resources'][groupId].DependsOn).toContain(defaultId);
+  });
+
+  it('has usage limits on stored data and ECPUs, 5 GB and 10000 per second by default', () => {
+    const [, cache] = only('AWS::ElastiCache::ServerlessCache');
+    expect(cache.Properties['CacheUsageLimits']).toEqual({
+      DataStorage: { Maximum: 5, Unit: 'GB' },
+      ECPUPerSecond: { Maximum: 10_000 },
+    });
   });
 
   it('is reachable only from the gateway tasks, on 6379', () => {
