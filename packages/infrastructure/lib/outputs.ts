@@ -20,6 +20,7 @@ export const OPTIONAL_OUTPUT_KEYS = {
   releaseHookLogGroup: 'ReleaseHookLogGroup',
   releaseHookFunction: 'ReleaseHookFunction',
   gatewayLogGroup: 'GatewayLogGroup',
+  canaryLogGroup: 'CanaryLogGroup',
 } as const;
 
 export type OptionalOutputName = keyof typeof OPTIONAL_OUTPUT_KEYS;

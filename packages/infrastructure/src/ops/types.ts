@@ -10,6 +10,8 @@ export interface GateCaseResult {
   ok: boolean;
   expected: string;
   got: string;
+  /** How long the case took, in ms (the canary's latency). */
+  durationMs?: number;
 }
 
 export interface MatrixReport {
