@@ -204,6 +204,24 @@ export interface GatewayConfig {
   upstreamErrorAlarmMinCalls: number;
   /** Consecutive 5-minute periods over threshold before either telemetry alarm fires. @default 2 */
   telemetryAlarmEvaluationPeriods: number;
+
+  /**
+   * The scheduled canary: the release gate's matrix against the public URL, publishing
+   * CanaryCasesFailed and CanaryLatency; its real-token cases run on `releaseHookTokenSecretArn`
+   * when set. @default true
+   */
+  canary: boolean;
+  /** Minutes between canary runs (1-60). @default 5 */
+  canaryIntervalMinutes: number;
+  /**
+   * An address subscribed to the stack's alarm topic (it must confirm by mail). @default undefined
+   */
+  alarmEmail: string | undefined;
+  /**
+   * Complete ARN of an existing SNS topic the alarms notify, instead of the stack's own.
+   * @default undefined (the stack creates one)
+   */
+  alarmTopicArn: string | undefined;
 }
 
 export const DEFAULT_STACK_NAME = 'NeonPanelMcpGateway';
@@ -255,6 +273,9 @@ const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Z
 const ENV_NAME = /^[A-Z][A-Z0-9_]*$/;
 const FAMILY = /^[A-Za-z0-9_-]{1,255}$/;
 const LOG_GROUP = /^[.\-_/#A-Za-z0-9]{1,512}$/;
+const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
+// Deliberately loose: SNS is the judge of an address; this only catches a value that is not one.
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 function httpsUrl(setting: string, value: string): string {
   let url: URL;
@@ -457,12 +478,21 @@ export function resolveConfig(input: GatewayConfigInput, env: Record<string, str
     upstreamErrorRateAlarmPercent: intIn('upstreamErrorRateAlarmPercent', input.upstreamErrorRateAlarmPercent ?? 10, 1, 100),
     upstreamErrorAlarmMinCalls: intIn('upstreamErrorAlarmMinCalls', input.upstreamErrorAlarmMinCalls ?? 20, 1, 1_000_000),
     telemetryAlarmEvaluationPeriods: intIn('telemetryAlarmEvaluationPeriods', input.telemetryAlarmEvaluationPeriods ?? 2, 1, 60),
+    canary: booleanSetting('canary', input.canary, true),
+    canaryIntervalMinutes: intIn('canaryIntervalMinutes', input.canaryIntervalMinutes ?? 5, 1, 60),
+    alarmEmail: matching('alarmEmail', input.alarmEmail, EMAIL, 'must be an email address'),
+    alarmTopicArn: matching('alarmTopicArn', input.alarmTopicArn, TOPIC_ARN, 'must be the complete ARN of an SNS topic'),
   };
 }
 
 function booleanSetting(setting: string, value: unknown, fallback: boolean): boolean {
   if (value === undefined) return fallback;
   if (typeof value !== 'boolean') throw new GatewayConfigError(setting, 'must be true or false');
+  return value;
+}
+
+function matching(setting: string, value: string | undefined, pattern: RegExp, detail: string): string | undefined {
+  if (value !== undefined && !pattern.test(value)) throw new GatewayConfigError(setting, `${detail}, got "${value}"`);
   return value;
 }
 

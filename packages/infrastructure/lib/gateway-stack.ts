@@ -20,6 +20,8 @@ import { ReleaseHook } from './constructs/release-hook.js';
 import { TelemetryCollector } from './constructs/telemetry-collector.js';
 import { OperationsDashboard } from './constructs/operations-dashboard.js';
 import { SharedStore } from './constructs/shared-store.js';
+import { AlarmTopic } from './constructs/alarm-topic.js';
+import { Canary } from './constructs/canary.js';
 
 export interface GatewayStackProps extends StackProps {
   config: GatewayConfig;
@@ -29,7 +31,7 @@ export interface GatewayStackProps extends StackProps {
    */
   image?: ecs.ContainerImage;
   /**
-   * The release hook's Lambda code (blue-green only).
+   * The Lambda code of the release hook (blue-green only) and of the canary: one bundle.
    * @default the bundle `pnpm build` writes to dist/release-hook
    */
   releaseHookCode?: lambda.Code;
@@ -45,6 +47,10 @@ export class GatewayStack extends Stack {
   readonly telemetry: { collector: TelemetryCollector; operations: OperationsDashboard } | undefined;
   /** The ElastiCache (Valkey) shared state; undefined with `sharedStore=none`. */
   readonly sharedStore: SharedStore | undefined;
+  /** The topic every alarm of the stack notifies. */
+  readonly alarmTopic: AlarmTopic;
+  /** The scheduled canary; undefined with `canary=false`. */
+  readonly canary: Canary | undefined;
   private readonly pinnedZones: string[];
 
   constructor(scope: Construct, id: string, props: GatewayStackProps) {
@@ -96,13 +102,18 @@ export class GatewayStack extends Stack {
       platform: arm ? ecrAssets.Platform.LINUX_ARM64 : ecrAssets.Platform.LINUX_AMD64,
     });
 
+    // The release hook and the canary run the same matrix, from the same bundle, on the same secret.
+    const gateOptions = {
+      ...(props.releaseHookCode ? { code: props.releaseHookCode } : {}),
+      ...(config.releaseHookTokenSecretArn ? { tokenSecretArn: config.releaseHookTokenSecretArn } : {}),
+      ...(config.releaseHookScopeProbeTool ? { scopeProbeTool: config.releaseHookScopeProbeTool } : {}),
+    };
     this.releaseHook = blueGreen ? new ReleaseHook(this, 'ReleaseHook', {
       vpc: network.vpc,
       url: this.endpoint.url,
       logRetention: config.logRetentionDays as logs.RetentionDays,
-      ...(props.releaseHookCode ? { code: props.releaseHookCode } : {}),
-      ...(config.releaseHookTokenSecretArn ? { tokenSecretArn: config.releaseHookTokenSecretArn } : {}),
-      ...(config.releaseHookScopeProbeTool ? { scopeProbeTool: config.releaseHookScopeProbeTool } : {}),
+      metricsNamespace: config.metricsNamespace,
+      ...gateOptions,
     }) : undefined;
 
     this.sharedStore = config.sharedStore === 'valkey' ? new SharedStore(this, 'SharedState', {
@@ -164,6 +175,27 @@ export class GatewayStack extends Stack {
     } : undefined;
     this.sharedStore?.allowFrom(this.gateway.taskSecurityGroup);
 
+    this.canary = config.canary ? new Canary(this, 'Canary', {
+      url: this.endpoint.url,
+      namespace: config.metricsNamespace,
+      interval: Duration.minutes(config.canaryIntervalMinutes),
+      logRetention: config.logRetentionDays as logs.RetentionDays,
+      ...gateOptions,
+    }) : undefined;
+    if (this.canary && this.telemetry) this.telemetry.operations.dashboard.addWidgets(this.canary.widget());
+
+    // Every alarm reaches a person. The deployment alarms also still roll ECS back (above).
+    this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', {
+      ...(config.alarmTopicArn ? { existingTopicArn: config.alarmTopicArn } : {}),
+      ...(config.alarmEmail ? { email: config.alarmEmail } : {}),
+    });
+    this.alarmTopic.notify(
+      ...this.alarms.alarms,
+      ...(this.telemetry?.operations.alarms ?? []),
+      ...(this.releaseHook ? [this.releaseHook.failedAlarm] : []),
+      ...(this.canary ? [this.canary.failingAlarm] : []),
+    );
+
     new CfnOutput(this, OUTPUT_KEYS.url, { value: this.endpoint.url, description: 'Public URL of the MCP gateway' });
     new CfnOutput(this, OUTPUT_KEYS.clusterName, { value: this.gateway.cluster.clusterName, description: 'ECS cluster' });
     new CfnOutput(this, OUTPUT_KEYS.serviceName, { value: this.gateway.service.serviceName, description: 'ECS service' });
@@ -183,6 +215,13 @@ export class GatewayStack extends Stack {
       new CfnOutput(this, 'OperationsDashboardName', {
         value: this.telemetry.operations.dashboard.dashboardName,
         description: 'CloudWatch dashboard: requests, auth failures by reason, tools, NeonPanel, sessions, CPU and memory',
+      });
+    }
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topic.topicArn, description: 'SNS topic every alarm of the stack notifies' });
+    if (this.canary) {
+      new CfnOutput(this, OPTIONAL_OUTPUT_KEYS.canaryLogGroup, {
+        value: this.canary.logGroup.logGroupName,
+        description: 'Log group of the canary: one verdict line per run, naming each failed case',
       });
     }
     if (this.releaseHook) {

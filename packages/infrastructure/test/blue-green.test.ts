@@ -28,7 +28,9 @@ const one = (type: string, match: (r: Resource, id: string) => boolean = () => t
 };
 const service = () => one('AWS::ECS::Service')[1];
 const rule = (priority: number) => one('AWS::ElasticLoadBalancingV2::ListenerRule', (r) => r.Properties['Priority'] === priority)[1];
-const hookFunction = () => one('AWS::Lambda::Function')[1];
+/** The release hook's function (the canary's, `index.canary`, shares the bundle: canary.test.ts). */
+const isHook = (r: Resource) => r.Properties['Handler'] === 'index.handler';
+const hookFunction = () => one('AWS::Lambda::Function', isHook)[1];
 const roleOf = (arn: { 'Fn::GetAtt': [string, string] }) => template.toJSON()['Resources'][arn['Fn::GetAtt'][0]] as Resource;
 const statementsOf = (roleId: string) => resources('AWS::IAM::Policy')
   .filter(([, p]) => (p.Properties['Roles'] as { Ref: string }[]).some((r) => r.Ref === roleId))
@@ -64,7 +66,7 @@ describe('the service', () => {
   });
 
   it('runs the release hook at POST_TEST_TRAFFIC_SHIFT, and only there', () => {
-    const [hookId] = one('AWS::Lambda::Function');
+    const [hookId] = one('AWS::Lambda::Function', isHook);
     expect(service().Properties['DeploymentConfiguration'].LifecycleHooks).toEqual([{
       HookTargetArn: { 'Fn::GetAtt': [hookId, 'Arn'] },
       LifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'],
@@ -201,6 +203,6 @@ describe('the release hook', () => {
     const [logGroupId] = one('AWS::Logs::LogGroup', (_r, id) => id.startsWith('ReleaseHookLogs'));
     expect(outputs[OPTIONAL_OUTPUT_KEYS.deploymentStrategy]!.Value).toBe('BLUE_GREEN');
     expect(outputs[OPTIONAL_OUTPUT_KEYS.releaseHookLogGroup]!.Value).toEqual({ Ref: logGroupId });
-    expect(outputs[OPTIONAL_OUTPUT_KEYS.releaseHookFunction]!.Value).toEqual({ Ref: one('AWS::Lambda::Function')[0] });
+    expect(outputs[OPTIONAL_OUTPUT_KEYS.releaseHookFunction]!.Value).toEqual({ Ref: one('AWS::Lambda::Function', isHook)[0] });
   });
 });

@@ -50,6 +50,13 @@ describe('resolveConfig defaults', () => {
     expect(config.logGroupName).toBeUndefined();
   });
 
+  it('runs the canary every 5 minutes and notifies a topic of its own, with no address subscribed', () => {
+    expect(config.canary).toBe(true);
+    expect(config.canaryIntervalMinutes).toBe(5);
+    expect(config.alarmEmail).toBeUndefined();
+    expect(config.alarmTopicArn).toBeUndefined();
+  });
+
   it('matches the server\'s defaults for idle timeout and drain', () => {
     expect(config.albIdleTimeoutSeconds).toBe(3600);
     expect(config.drainSeconds).toBe(25);
@@ -105,6 +112,9 @@ describe('resolveConfig validation', () => {
     ['cacheDataStorageMaxGb', { cacheDataStorageMaxGb: 0 }, /between 1 and 5000/],
     ['cacheEcpuPerSecondMax', { cacheEcpuPerSecondMax: 999 }, /between 1000 and 15000000/],
     ['logGroupName', { logGroupName: 'no spaces allowed' }, /not a log group name/],
+    ['canaryIntervalMinutes', { canaryIntervalMinutes: 0 }, /between 1 and 60/],
+    ['alarmEmail', { alarmEmail: 'not an address' }, /must be an email address/],
+    ['alarmTopicArn', { alarmTopicArn: 'arn:aws:sqs:eu-west-1:111122223333:queue' }, /complete ARN of an SNS topic/],
   ])('refuses a bad %s', (setting, input, message) => {
     const error = errorOf(input);
     expect(error.setting).toBe(setting);
@@ -121,6 +131,12 @@ describe('resolveConfig validation', () => {
 
 describe('configInputFromContext', () => {
   const read = (values: Record<string, unknown>) => (key: string) => values[key];
+
+  it('reads the booleans from strings or JSON, and names one that is neither', () => {
+    expect(configInputFromContext(read({ hostedZoneId: ZONE, canary: 'false', telemetry: true, readOnly: 'true' })))
+      .toEqual(expect.objectContaining({ canary: false, telemetry: true, readOnly: true }));
+    expect(() => configInputFromContext(read({ hostedZoneId: ZONE, canary: 'off' }))).toThrow('Invalid gateway setting canary: must be true or false, got "off"');
+  });
 
   it('parses command-line strings into numbers, lists and records', () => {
     const input = configInputFromContext(read({

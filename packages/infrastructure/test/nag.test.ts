@@ -51,7 +51,9 @@ describe('cdk-nag AwsSolutions', () => {
       'AwsSolutions-ECS2',
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers]',
       // The task execution role (ecr:GetAuthorizationToken), the release hook's role (its network
-      // interfaces) and the task role (X-Ray, for the telemetry collector).
+      // interfaces), the task role (X-Ray, for the telemetry collector) and the canary's role
+      // (cloudwatch:PutMetricData, conditioned on the namespace).
+      'AwsSolutions-IAM5[Resource::*]',
       'AwsSolutions-IAM5[Resource::*]',
       'AwsSolutions-IAM5[Resource::*]',
       'AwsSolutions-IAM5[Resource::*]',

@@ -79,7 +79,8 @@ describe('rolling mode', () => {
     expect(config.Alarms.Rollback).toBe(true);
     expect(config.LifecycleHooks).toBeUndefined();
     expect(config.BakeTimeInMinutes).toBeUndefined();
-    template.resourceCountIs('AWS::Lambda::Function', 0);
+    // The canary's function only: no release hook.
+    expect(Object.values(template.findResources('AWS::Lambda::Function')).map((f) => f['Properties'].Handler)).toEqual(['index.canary']);
     template.resourceCountIs('AWS::ElasticLoadBalancingV2::ListenerRule', 0);
     template.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 1);
     expect((template.toJSON()['Outputs'] as Record<string, { Value: unknown }>)['DeploymentStrategy']!.Value).toBe('ROLLING');
