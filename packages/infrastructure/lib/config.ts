@@ -6,6 +6,8 @@
  * synthesizing anything.
  */
 
+import { defaultBrokerSecretName } from './broker.js';
+
 export type CpuArchitecture = 'X86_64' | 'ARM64';
 export type SessionMode = 'stateful' | 'stateless';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
@@ -19,6 +21,12 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 export type DeploymentStrategyName = 'blue-green' | 'rolling';
 export const DEPLOYMENT_STRATEGIES: readonly DeploymentStrategyName[] = ['blue-green', 'rolling'];
 export type OAuthProfile = 'neonpanel' | 'standard';
+/**
+ * AUTH_MODE. `broker`: the gateway is the authorization server MCP clients see, signs users in
+ * at NeonPanel with one confidential client and issues its own audience-bound tokens (issue 25).
+ * `direct`: clients bring tokens of the issuer itself, as before.
+ */
+export type AuthMode = 'broker' | 'direct';
 
 /** Where state shared across tasks lives. */
 export type SharedStoreKind = 'valkey' | 'none';
@@ -48,6 +56,15 @@ export interface GatewayConfig {
 
   /** NeonPanel API base (NEONPANEL_API_BASE). @default 'https://my.neonpanel.com' */
   neonpanelApiBase: string;
+  /** AUTH_MODE (see `AuthMode`). @default 'broker' */
+  authMode: AuthMode;
+  /**
+   * broker only: name of the Secrets Manager secret holding NEONPANEL_CLIENT_ID,
+   * NEONPANEL_CLIENT_SECRET, BROKER_VAULT_KEY and BROKER_SIGNING_KEYS as JSON keys (ECS injects
+   * each; RUNBOOK "Registering at NeonPanel" fills it). Not part of the stack: it must be filled
+   * before the first task starts. @default 'neonpanel-mcp/<stackName>/broker'
+   */
+  brokerSecretName: string;
   /** OAuth issuer (OAUTH_ISSUER). @default 'https://my.neonpanel.com' */
   oauthIssuer: string;
   /**
@@ -211,6 +228,13 @@ export interface GatewayConfig {
    * when set. @default true
    */
   canary: boolean;
+  /**
+   * Complete ARN of the canary's token secret (same forms as `releaseHookTokenSecretArn`). Give
+   * the canary a grant of its own when the gate secret holds a broker refresh token: two
+   * functions redeeming one rotating refresh token race, and reuse detection revokes the grant.
+   * @default releaseHookTokenSecretArn
+   */
+  canaryTokenSecretArn: string | undefined;
   /** Minutes between canary runs (1-60). @default 5 */
   canaryIntervalMinutes: number;
   /**
@@ -238,7 +262,8 @@ export const STACK_OWNED_VARIABLES = [
   'NODE_ENV', 'PORT', 'HOST', 'PUBLIC_BASE_URL', 'NEONPANEL_API_BASE', 'OAUTH_ISSUER', 'OAUTH_PROFILE', 'OAUTH_JWKS_URI',
   'OAUTH_AUDIENCE', 'OAUTH_SCOPES', 'OAUTH_INTROSPECTION_URL', 'OAUTH_CLIENT_ID', 'OAUTH_CLIENT_SECRET',
   'TRUST_PROXY', 'SHUTDOWN_DRAIN_MS', 'ALB_IDLE_TIMEOUT_SECONDS', 'LOG_LEVEL', 'MCP_SESSION_MODE',
-  'MCP_TOOLSETS', 'MCP_READ_ONLY',
+  'MCP_TOOLSETS', 'MCP_READ_ONLY', 'AUTH_MODE', 'REDIS_MODE',
+  'NEONPANEL_CLIENT_ID', 'NEONPANEL_CLIENT_SECRET', 'BROKER_VAULT_KEY', 'BROKER_SIGNING_KEYS',
 ] as const;
 
 /** CloudWatch Logs accepts only these retention periods. */
@@ -352,6 +377,11 @@ export function resolveConfig(input: GatewayConfigInput, env: Record<string, str
   if (input.releaseHookScopeProbeTool !== undefined && !/^[A-Za-z0-9_-]{1,128}$/.test(input.releaseHookScopeProbeTool)) {
     throw new GatewayConfigError('releaseHookScopeProbeTool', `"${input.releaseHookScopeProbeTool}" is not a tool name`);
   }
+  if (input.canaryTokenSecretArn !== undefined && !SECRET_ARN.test(input.canaryTokenSecretArn)) {
+    throw new GatewayConfigError('canaryTokenSecretArn', 'must be the complete ARN of a Secrets Manager secret (ending in the 6-character suffix)');
+  }
+  const authMode = input.authMode ?? 'broker';
+  if (authMode !== 'broker' && authMode !== 'direct') throw new GatewayConfigError('authMode', `must be broker or direct, got "${String(authMode)}"`);
   const deploymentStrategy = input.deploymentStrategy ?? 'blue-green';
   if (!DEPLOYMENT_STRATEGIES.includes(deploymentStrategy)) {
     throw new GatewayConfigError('deploymentStrategy', `must be one of ${DEPLOYMENT_STRATEGIES.join(', ')}, got "${String(deploymentStrategy)}"`);
@@ -363,7 +393,7 @@ export function resolveConfig(input: GatewayConfigInput, env: Record<string, str
     if ((STACK_OWNED_VARIABLES as readonly string[]).includes(name)) {
       throw new GatewayConfigError('extraEnvironment', `${name} is set by the stack${name === 'OAUTH_CLIENT_SECRET' ? ' from Secrets Manager (oauthClientSecretArn)' : ''}; use its own setting`);
     }
-    if (/SECRET|PASSWORD|TOKEN$|PRIVATE_KEY/.test(name)) {
+    if (/SECRET|PASSWORD|TOKEN$|PRIVATE_KEY|_KEYS?$/.test(name)) {
       throw new GatewayConfigError('extraEnvironment', `${name} looks like a secret; secrets come from Secrets Manager, not plain variables`);
     }
     if (typeof value !== 'string') throw new GatewayConfigError('extraEnvironment', `${name} must be a string`);
@@ -433,6 +463,8 @@ export function resolveConfig(input: GatewayConfigInput, env: Record<string, str
     hostedZoneId: input.hostedZoneId,
     hostedZoneName,
     neonpanelApiBase: httpsUrl('neonpanelApiBase', input.neonpanelApiBase ?? 'https://my.neonpanel.com'),
+    authMode,
+    brokerSecretName: secretName(input.brokerSecretName ?? defaultBrokerSecretName(stackName)),
     oauthIssuer,
     oauthProfile,
     oauthJwksUri,
@@ -478,6 +510,7 @@ export function resolveConfig(input: GatewayConfigInput, env: Record<string, str
     upstreamErrorRateAlarmPercent: intIn('upstreamErrorRateAlarmPercent', input.upstreamErrorRateAlarmPercent ?? 10, 1, 100),
     upstreamErrorAlarmMinCalls: intIn('upstreamErrorAlarmMinCalls', input.upstreamErrorAlarmMinCalls ?? 20, 1, 1_000_000),
     telemetryAlarmEvaluationPeriods: intIn('telemetryAlarmEvaluationPeriods', input.telemetryAlarmEvaluationPeriods ?? 2, 1, 60),
+    canaryTokenSecretArn: input.canaryTokenSecretArn ?? input.releaseHookTokenSecretArn,
     canary: booleanSetting('canary', input.canary, true),
     canaryIntervalMinutes: intIn('canaryIntervalMinutes', input.canaryIntervalMinutes ?? 5, 1, 60),
     alarmEmail: matching('alarmEmail', input.alarmEmail, EMAIL, 'must be an email address'),
@@ -493,6 +526,17 @@ function booleanSetting(setting: string, value: unknown, fallback: boolean): boo
 
 function matching(setting: string, value: string | undefined, pattern: RegExp, detail: string): string | undefined {
   if (value !== undefined && !pattern.test(value)) throw new GatewayConfigError(setting, `${detail}, got "${value}"`);
+  return value;
+}
+
+/**
+ * A Secrets Manager name the stack refers to by name: ECS and IAM then match it with a suffix
+ * wildcard, so a name that itself ends in `-` and six characters would be ambiguous.
+ */
+function secretName(value: string): string {
+  if (!/^[A-Za-z0-9/_+=.@-]{1,512}$/.test(value) || /-[A-Za-z0-9]{6}$/.test(value)) {
+    throw new GatewayConfigError('brokerSecretName', `must be a Secrets Manager secret name not ending in "-" and six characters, got "${value}"`);
+  }
   return value;
 }
 

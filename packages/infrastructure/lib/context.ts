@@ -15,7 +15,7 @@ const STRING_KEYS = [
   'oauthIssuer', 'oauthProfile', 'oauthJwksUri', 'oauthIntrospectionUrl', 'oauthClientId', 'oauthClientSecretArn',
   'sessionMode', 'sharedStore', 'logLevel', 'cpuArchitecture', 'logGroupName', 'taskDefinitionFamily',
   'deploymentStrategy', 'releaseHookTokenSecretArn', 'releaseHookScopeProbeTool',
-  'collectorImage', 'metricsNamespace', 'alarmEmail', 'alarmTopicArn',
+  'collectorImage', 'metricsNamespace', 'alarmEmail', 'alarmTopicArn', 'authMode', 'brokerSecretName', 'canaryTokenSecretArn',
 ] as const satisfies readonly (keyof GatewayConfig)[];
 
 const NUMBER_KEYS = [

@@ -22,6 +22,8 @@ import { OperationsDashboard } from './constructs/operations-dashboard.js';
 import { SharedStore } from './constructs/shared-store.js';
 import { AlarmTopic } from './constructs/alarm-topic.js';
 import { Canary } from './constructs/canary.js';
+import { BrokerSecrets } from './constructs/broker-secrets.js';
+import { neonpanelCallbackUrl } from './broker.js';
 
 export interface GatewayStackProps extends StackProps {
   config: GatewayConfig;
@@ -47,6 +49,8 @@ export class GatewayStack extends Stack {
   readonly telemetry: { collector: TelemetryCollector; operations: OperationsDashboard } | undefined;
   /** The ElastiCache (Valkey) shared state; undefined with `sharedStore=none`. */
   readonly sharedStore: SharedStore | undefined;
+  /** broker mode: the secret the broker's four settings come from. */
+  readonly brokerSecrets: BrokerSecrets | undefined;
   /** The topic every alarm of the stack notifies. */
   readonly alarmTopic: AlarmTopic;
   /** The scheduled canary; undefined with `canary=false`. */
@@ -116,6 +120,8 @@ export class GatewayStack extends Stack {
       ...gateOptions,
     }) : undefined;
 
+    this.brokerSecrets = config.authMode === 'broker' ? new BrokerSecrets(this, 'Broker', { secretName: config.brokerSecretName }) : undefined;
+
     this.sharedStore = config.sharedStore === 'valkey' ? new SharedStore(this, 'SharedState', {
       vpc: network.vpc,
       dataStorageMaxGb: config.cacheDataStorageMaxGb,
@@ -126,9 +132,12 @@ export class GatewayStack extends Stack {
       vpc: network.vpc,
       image,
       containerPort: CONTAINER_PORT,
-      environment: { ...containerEnvironment(config), ...(this.sharedStore ? { REDIS_URL: this.sharedStore.url } : {}) },
+      environment: { ...containerEnvironment(config), ...(this.sharedStore ? this.sharedStore.environment : {}) },
       secretArns: config.oauthClientSecretArn ? { OAUTH_CLIENT_SECRET: config.oauthClientSecretArn } : {},
-      ...(this.sharedStore ? { secrets: { REDIS_PASSWORD: this.sharedStore.passwordSecret } } : {}),
+      secrets: {
+        ...(this.sharedStore ? { REDIS_PASSWORD: this.sharedStore.passwordSecret } : {}),
+        ...this.brokerSecrets?.containerSecrets(),
+      },
       cpu: config.cpu,
       memoryMiB: config.memoryMiB,
       cpuArchitecture: arm ? ecs.CpuArchitecture.ARM64 : ecs.CpuArchitecture.X86_64,
@@ -174,6 +183,7 @@ export class GatewayStack extends Stack {
       }),
     } : undefined;
     this.sharedStore?.allowFrom(this.gateway.taskSecurityGroup);
+    this.brokerSecrets?.acknowledgeGrant(this.gateway.taskDefinition.obtainExecutionRole());
 
     this.canary = config.canary ? new Canary(this, 'Canary', {
       url: this.endpoint.url,
@@ -181,6 +191,7 @@ export class GatewayStack extends Stack {
       interval: Duration.minutes(config.canaryIntervalMinutes),
       logRetention: config.logRetentionDays as logs.RetentionDays,
       ...gateOptions,
+      ...(config.canaryTokenSecretArn ? { tokenSecretArn: config.canaryTokenSecretArn } : {}),
     }) : undefined;
     if (this.canary && this.telemetry) this.telemetry.operations.dashboard.addWidgets(this.canary.widget());
 
@@ -215,6 +226,16 @@ export class GatewayStack extends Stack {
       new CfnOutput(this, 'OperationsDashboardName', {
         value: this.telemetry.operations.dashboard.dashboardName,
         description: 'CloudWatch dashboard: requests, auth failures by reason, tools, NeonPanel, sessions, CPU and memory',
+      });
+    }
+    if (this.brokerSecrets) {
+      new CfnOutput(this, 'NeonPanelCallbackUrl', {
+        value: neonpanelCallbackUrl(config.domainName),
+        description: 'Register exactly this redirect URI for the gateway\'s client at NeonPanel (RUNBOOK "Registering at NeonPanel")',
+      });
+      new CfnOutput(this, 'BrokerSecretName', {
+        value: config.brokerSecretName,
+        description: 'Secret with NEONPANEL_CLIENT_ID, NEONPANEL_CLIENT_SECRET, BROKER_VAULT_KEY, BROKER_SIGNING_KEYS',
       });
     }
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topic.topicArn, description: 'SNS topic every alarm of the stack notifies' });

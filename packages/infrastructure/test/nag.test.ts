@@ -59,6 +59,8 @@ describe('cdk-nag AwsSolutions', () => {
       'AwsSolutions-IAM5[Resource::*]',
       // The collector's log streams within the metrics log group.
       'AwsSolutions-IAM5[Resource::<TelemetryMetricsLogsC5760B77.Arn>:*]',
+      // The broker secret, by name: its grant ends in the suffix wildcard of that one name.
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:neonpanel-mcp/NeonPanelMcpGateway/broker-??????]',
       'AwsSolutions-S1',
       // The cache user's password: ElastiCache RBAC passwords have no Secrets Manager rotation.
       'AwsSolutions-SMG4',

@@ -1,7 +1,7 @@
 /**
  * A second configuration, synthesized once: defaults everywhere except pinned zones, ARM64,
  * stateless sessions, no client secret, the rolling deployment strategy (for accounts
- * that cannot use ECS blue/green), and no shared store.
+ * that cannot use ECS blue/green), no shared store, and direct auth (no broker).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -20,6 +20,7 @@ beforeAll(() => {
     sessionMode: 'stateless',
     deploymentStrategy: 'rolling',
     sharedStore: 'none',
+    authMode: 'direct',
   });
   template = synth.template;
 });
@@ -51,7 +52,11 @@ it('uses the defaults: NeonPanel endpoints, 2-6 tasks, 30-day logs, no secrets',
     OAUTH_ISSUER: 'https://my.neonpanel.com',
     OAUTH_PROFILE: 'neonpanel',
     MCP_SESSION_MODE: 'stateless',
+    AUTH_MODE: 'direct',
   }));
+  // No broker secrets, and no cluster mode without the serverless cache.
+  expect(env).not.toHaveProperty('REDIS_MODE');
+  expect((template.toJSON()['Outputs'] as Record<string, unknown>)['NeonPanelCallbackUrl']).toBeUndefined();
   // Found through the issuer's metadata by the server, never guessed by the stack.
   expect(env).not.toHaveProperty('OAUTH_JWKS_URI');
   expect(env).not.toHaveProperty('OAUTH_AUDIENCE');

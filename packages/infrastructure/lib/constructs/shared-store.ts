@@ -118,6 +118,14 @@ export class SharedStore extends Construct {
     return `rediss://${this.userName}@${this.cache.attrEndpointAddress}:${this.cache.attrEndpointPort}`;
   }
 
+  /**
+   * The container's variables for it: REDIS_URL, and REDIS_MODE=cluster because ElastiCache
+   * Serverless has cluster semantics (hash slots, MOVED), so the server uses ioredis' Cluster.
+   */
+  get environment(): Record<string, string> {
+    return { REDIS_URL: this.url, REDIS_MODE: 'cluster' };
+  }
+
   /** REDIS_PASSWORD for the container, from Secrets Manager. */
   get passwordSecret(): ecs.Secret {
     return ecs.Secret.fromSecretsManager(this.secret, 'password');
