@@ -174,7 +174,7 @@ describe('the release hook', () => {
     expect(sg.Properties['SecurityGroupIngress']).toBeUndefined();
   });
 
-  it('runs as a role that can write its logs, manage its network interfaces and read the gate secret: nothing more', () => {
+  it('runs as a role that can write its logs, manage its network interfaces and read and write back the gate secret: nothing more', () => {
     const roleId = hookFunction().Properties['Role']['Fn::GetAtt'][0] as string;
     const role = template.toJSON()['Resources'][roleId] as Resource;
     expect(role.Properties['ManagedPolicyArns']).toBeUndefined();
@@ -183,7 +183,8 @@ describe('the release hook', () => {
     expect(statements).toEqual([
       { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] } },
       { actions: ['ec2:AssignPrivateIpAddresses', 'ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets', 'ec2:UnassignPrivateIpAddresses'], resource: '*' },
-      { actions: ['secretsmanager:GetSecretValue'], resource: FIXTURE_GATE_SECRET_ARN },
+      // Write too: a broker grant's rotated refresh token goes back into the secret.
+      { actions: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'], resource: FIXTURE_GATE_SECRET_ARN },
     ]);
   });
 

@@ -85,7 +85,7 @@ describe('the canary function', () => {
     expect(config.Properties).toEqual(expect.objectContaining({ MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 300 }));
   });
 
-  it('may write its logs, PutMetricData in the gateway namespace only, and read the gate secret only when there is one', () => {
+  it('may write its logs, PutMetricData in the gateway namespace only, and read (and write back) the gate secret only when there is one', () => {
     for (const [template, secret] of [[fixture.template, true], [variant.template, false]] as const) {
       const [, fn] = canaryFunction(template);
       const roleId = fn.Properties['Role']['Fn::GetAtt'][0] as string;
@@ -94,7 +94,7 @@ describe('the canary function', () => {
       expect(statementsOf(template, roleId).map((s) => ({ actions: [s['Action']].flat().sort(), resource: s['Resource'], condition: s['Condition'] }))).toEqual([
         { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] }, condition: undefined },
         { actions: ['cloudwatch:PutMetricData'], resource: '*', condition: { StringEquals: { 'cloudwatch:namespace': 'NeonPanelMcp' } } },
-        ...(secret ? [{ actions: ['secretsmanager:GetSecretValue'], resource: FIXTURE_GATE_SECRET_ARN, condition: undefined }] : []),
+        ...(secret ? [{ actions: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'], resource: FIXTURE_GATE_SECRET_ARN, condition: undefined }] : []),
       ]);
     }
   });

@@ -27,12 +27,15 @@ export function gateEnvironment(props: GateMatrixProps): Record<string, string> 
   };
 }
 
-/** Read access to the gate's secret, on that secret only; nothing when none is configured. */
+/**
+ * Access to the gate's secret, on that secret only; nothing when none is configured. Write too:
+ * a broker grant's refresh token rotates at each use and is written back (src/hook/broker-grant.ts).
+ */
 export function grantGateSecret(role: iam.Role, props: GateMatrixProps): void {
   if (!props.tokenSecretArn) return;
   role.addToPolicy(new iam.PolicyStatement({
     sid: 'GateTokenSecret',
-    actions: ['secretsmanager:GetSecretValue'],
+    actions: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'],
     resources: [props.tokenSecretArn],
   }));
 }

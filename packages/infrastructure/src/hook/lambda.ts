@@ -22,17 +22,19 @@ import { readGateTokens } from './tokens.js';
 setDefaultResultOrder('ipv4first');
 
 const log = (line: string): void => console.log(line);
-const tokenReader = (secretArn: string | undefined) => {
+/** Reads the gate secret at each run; a broker grant in it is redeemed at the gateway under test. */
+const tokenReader = (settings: { tokenSecretArn: string | undefined; url: string; timeoutMs: number }) => {
+  const secretArn = settings.tokenSecretArn;
   if (!secretArn) return {};
   const secrets = new SecretsManagerClient({});
-  return { readTokens: () => readGateTokens(secrets, secretArn) };
+  return { readTokens: () => readGateTokens(secrets, secretArn, { gatewayUrl: settings.url, timeoutMs: settings.timeoutMs }) };
 };
 
 let releaseHook: ReturnType<typeof createReleaseHook> | undefined;
 export const handler = (event: unknown, context?: InvocationContext) => {
   if (!releaseHook) {
     const settings = hookSettingsFromEnv(process.env);
-    releaseHook = createReleaseHook(settings, { runMatrix, ...tokenReader(settings.tokenSecretArn), log });
+    releaseHook = createReleaseHook(settings, { runMatrix, ...tokenReader(settings), log });
   }
   return releaseHook(event, context);
 };
@@ -44,7 +46,7 @@ export const canary = (event: unknown, context?: InvocationContext) => {
     const cloudwatch = new CloudWatchClient({});
     canaryRun = createCanary(settings, {
       runMatrix,
-      ...tokenReader(settings.tokenSecretArn),
+      ...tokenReader(settings),
       publish: (verdict) => publishCanaryMetrics(cloudwatch, settings.namespace, verdict),
       log,
     });

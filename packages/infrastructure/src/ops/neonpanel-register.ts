@@ -11,6 +11,7 @@
  */
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { neonpanelCallbackUrl } from '../../lib/broker.js';
+import { jsonAnswer } from '../hook/json-answer.js';
 import { BROKER_SECRET_DESCRIPTION, mergeSecretFields } from './broker-secret.js';
 import { OpsError, type Output } from './types.js';
 
@@ -44,21 +45,7 @@ function secureUrl(value: string): URL | undefined {
   return url.protocol === 'https:' || (url.protocol === 'http:' && loopback) ? url : undefined;
 }
 
-async function jsonFrom(response: Response, what: string): Promise<Record<string, unknown>> {
-  let body: unknown;
-  try {
-    body = await response.json();
-  } catch {
-    body = undefined;
-  }
-  const record = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
-  if (!response.ok) {
-    const code = typeof record?.['error'] === 'string' && /^[\w.-]{1,64}$/.test(record['error']) ? ` (${record['error']})` : '';
-    throw new OpsError(`${what} answered ${String(response.status)}${code}`);
-  }
-  if (!record) throw new OpsError(`${what} did not answer a JSON object`);
-  return record;
-}
+const jsonFrom = (response: Response, what: string) => jsonAnswer(response, what, (message) => new OpsError(message));
 
 export async function registerCommand(options: RegisterOptions): Promise<number> {
   const fetchFn = options.fetch ?? fetch;
