@@ -126,6 +126,12 @@ export interface GatewayConfig {
   /** MCP_READ_ONLY: publish no tool that writes. @default false */
   readOnly: boolean;
   /**
+   * ECS Exec into the gateway container, for operator commands run inside a task (the broker's
+   * `revoke`, RUNBOOK "Revoking one user's grants"). Off unless needed: a shell in production
+   * is an access path. @default false
+   */
+  executeCommand: boolean;
+  /**
    * Further server variables (see packages/server/src/config.ts), e.g. UPSTREAM_AUTH.
    * Variables the stack owns and OAUTH_CLIENT_SECRET are refused here. @default {}
    */
@@ -480,6 +486,7 @@ export function resolveConfig(input: GatewayConfigInput, env: Record<string, str
     logLevel,
     toolsets,
     readOnly,
+    executeCommand: booleanSetting('executeCommand', input.executeCommand, false),
     extraEnvironment,
     desiredCount,
     minTasks,

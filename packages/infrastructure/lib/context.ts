@@ -26,7 +26,7 @@ const NUMBER_KEYS = [
   'authFailureAlarmThreshold', 'upstreamErrorRateAlarmPercent', 'upstreamErrorAlarmMinCalls', 'telemetryAlarmEvaluationPeriods',
 ] as const satisfies readonly (keyof GatewayConfig)[];
 
-const BOOLEAN_KEYS = ['telemetry', 'readOnly', 'canary'] as const satisfies readonly (keyof GatewayConfig)[];
+const BOOLEAN_KEYS = ['telemetry', 'readOnly', 'canary', 'executeCommand'] as const satisfies readonly (keyof GatewayConfig)[];
 
 const LIST_KEYS = ['availabilityZones', 'oauthAudience', 'oauthScopes', 'toolsets'] as const satisfies readonly (keyof GatewayConfig)[];
 

@@ -154,6 +154,7 @@ export class GatewayStack extends Stack {
       loadBalancerConnections: this.endpoint.loadBalancer,
       loadBalancerFullName: this.endpoint.loadBalancer.loadBalancerFullName,
       deploymentAlarms: this.alarms.alarms,
+      executeCommand: config.executeCommand,
       ...(this.endpoint.blueGreen && this.releaseHook ? {
         blueGreen: {
           routing: this.endpoint.blueGreen,

@@ -53,6 +53,8 @@ describe('resolveConfig defaults', () => {
   it('runs the broker, its secret named after the stack, the canary on the gate\'s secret', () => {
     expect(config.authMode).toBe('broker');
     expect(config.brokerSecretName).toBe('neonpanel-mcp/NeonPanelMcpGateway/broker');
+    // No ECS Exec unless asked: a shell into production is an access path.
+    expect(config.executeCommand).toBe(false);
     expect(resolveConfig({ ...base, stackName: 'Staging' }).brokerSecretName).toBe('neonpanel-mcp/Staging/broker');
     const gate = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:gate-AbCdEf';
     expect(resolveConfig({ ...base, releaseHookTokenSecretArn: gate }).canaryTokenSecretArn).toBe(gate);

@@ -1,7 +1,7 @@
 /**
  * A second configuration, synthesized once: defaults everywhere except pinned zones, ARM64,
  * stateless sessions, no client secret, the rolling deployment strategy (for accounts
- * that cannot use ECS blue/green), no shared store, and direct auth (no broker).
+ * that cannot use ECS blue/green), no shared store, direct auth (no broker), and ECS Exec on.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -21,6 +21,7 @@ beforeAll(() => {
     deploymentStrategy: 'rolling',
     sharedStore: 'none',
     authMode: 'direct',
+    executeCommand: 'true',
   });
   template = synth.template;
 });
@@ -110,4 +111,19 @@ it('runs without the shared store when asked: no cache, no REDIS_URL, and cookie
   const [tg] = Object.values(template.findResources('AWS::ElasticLoadBalancingV2::TargetGroup'));
   const attributes = Object.fromEntries((tg!['Properties'].TargetGroupAttributes as { Key: string; Value: string }[]).map((a) => [a.Key, a.Value]));
   expect(attributes['stickiness.enabled']).toBe('true');
+});
+
+it('turns ECS Exec on with the three writable directories its agent needs on a read-only root', () => {
+  const [service] = Object.values(template.findResources('AWS::ECS::Service'));
+  expect(service!['Properties'].EnableExecuteCommand).toBe(true);
+  const container = containerDefinition();
+  expect(container['ReadonlyRootFilesystem']).toBe(true);
+  expect((container['MountPoints'] as { ContainerPath: string; ReadOnly: boolean }[]).map((m) => `${m.ContainerPath} ${String(m.ReadOnly)}`).sort())
+    .toEqual(['/managed-agents false', '/tmp false', '/var/lib/amazon/ssm false', '/var/log/amazon/ssm false']);
+  const [task] = Object.values(template.findResources('AWS::ECS::TaskDefinition'));
+  const taskRoleId = task!['Properties'].TaskRoleArn['Fn::GetAtt'][0] as string;
+  const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((p) => (p['Properties'].Roles as { Ref: string }[]).some((r) => r.Ref === taskRoleId))
+    .flatMap((p) => p['Properties'].PolicyDocument.Statement as { Action: string | string[] }[]);
+  expect(statements.flatMap((st) => [st.Action].flat())).toEqual(expect.arrayContaining(['ssmmessages:CreateControlChannel', 'ssmmessages:OpenDataChannel']));
 });

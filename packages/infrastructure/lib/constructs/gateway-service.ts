@@ -23,6 +23,13 @@ import { Construct } from 'constructs';
 export const CONTAINER_HEALTH_PROBE =
   "fetch('http://127.0.0.1:'+(process.env.PORT||3030)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))";
 
+/** Where ECS Exec's SSM agent writes, as volume name → path (it crashes on a read-only root otherwise). */
+export const EXEC_AGENT_DIRECTORIES: readonly [string, string][] = [
+  ['exec-managed-agents', '/managed-agents'],
+  ['exec-ssm-state', '/var/lib/amazon/ssm'],
+  ['exec-ssm-logs', '/var/log/amazon/ssm'],
+];
+
 /** UID:GID of the `node` user in the official Node.js image, which the Dockerfile switches to. */
 export const CONTAINER_USER = '1000:1000';
 
@@ -55,6 +62,12 @@ export interface GatewayServiceProps {
   /** The load balancer's full name (`app/…/…`): blue/green scales on its request count per running task. */
   loadBalancerFullName: string;
   deploymentAlarms: cloudwatch.IAlarm[];
+  /**
+   * ECS Exec into the gateway container (operator commands such as the broker's revoke). The
+   * SSM agent ECS injects needs three writable directories, given here as task storage, since
+   * the root filesystem stays read-only. @default false
+   */
+  executeCommand?: boolean;
   /**
    * Blue/green: the routing ECS rewrites, the bake time and the lifecycle hooks.
    * @default undefined (rolling update)
@@ -140,6 +153,12 @@ export class GatewayService extends Construct {
       reason: 'ecr:GetAuthorizationToken has no resource-level permissions and must be granted on "*"; every other statement is scoped to the asset repository and the log group.',
     });
     this.container.addMountPoints({ containerPath: '/tmp', sourceVolume: 'tmp', readOnly: false });
+    if (props.executeCommand) {
+      for (const [name, containerPath] of EXEC_AGENT_DIRECTORIES) {
+        this.taskDefinition.addVolume({ name });
+        this.container.addMountPoints({ containerPath, sourceVolume: name, readOnly: false });
+      }
+    }
     Validations.of(this.taskDefinition).acknowledge({
       id: 'AwsSolutions-ECS2',
       reason: 'The environment holds only non-secret configuration (URLs, ports, timeouts); the secrets (OAUTH_CLIENT_SECRET, REDIS_PASSWORD) come from Secrets Manager through ECS secrets; REDIS_URL carries only the cache user name.',
@@ -177,6 +196,7 @@ export class GatewayService extends Construct {
       platformVersion: ecs.FargatePlatformVersion.LATEST,
       healthCheckGracePeriod: Duration.seconds(30),
       enableECSManagedTags: true,
+      enableExecuteCommand: props.executeCommand ?? false,
       propagateTags: ecs.PropagatedTagSource.SERVICE,
     });
     if (props.blueGreen) {
@@ -203,6 +223,12 @@ export class GatewayService extends Construct {
       // Green's tasks are in the same security group, which already admits the load balancer.
     } else {
       this.service.attachToApplicationTargetGroup(props.targetGroup);
+    }
+    if (props.executeCommand) {
+      Validations.of(this.taskDefinition.taskRole).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'ECS Exec (executeCommand) needs ssmmessages:CreateControlChannel, CreateDataChannel, OpenControlChannel and OpenDataChannel, which have no resource-level permissions.',
+      });
     }
     this.service.connections.allowFrom(props.loadBalancerConnections, ec2.Port.tcp(props.containerPort), 'HTTP from the load balancer');
 
