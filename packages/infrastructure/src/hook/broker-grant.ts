@@ -20,9 +20,13 @@ export interface BrokerGrant {
 }
 
 export class GrantError extends Error {
-  constructor(message: string) {
+  /** The gateway gave no HTTP answer at all: the caller treats that as "unreachable", not as a verdict. */
+  readonly unreachable: boolean;
+
+  constructor(message: string, unreachable = false) {
     super(message);
     this.name = 'GrantError';
+    this.unreachable = unreachable;
   }
 }
 
@@ -47,7 +51,7 @@ export async function redeemBrokerGrant(grant: BrokerGrant, secrets: SecretsMana
     try {
       response = await fetchFn(url, { ...init, signal: signal() });
     } catch (error) {
-      throw new GrantError(`${what} did not answer (${(error as Error).name})`);
+      throw new GrantError(`${what} did not answer (${(error as Error).name})`, true);
     }
     return json(response, what);
   };

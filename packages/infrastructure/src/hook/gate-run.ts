@@ -3,6 +3,7 @@
  * tokens when a secret is configured, run the matrix within the function's own deadline, and
  * say in one sentence why when it could not be run. Each caller then judges the report its way.
  */
+import { GrantError } from './broker-grant.js';
 import { DeadlineExceeded, withDeadline, type InvocationContext } from './deadline.js';
 import { matrixRunOptions, type GateTokens, type MatrixRunner } from './matrix.js';
 import type { MatrixOutcome } from './verdict.js';
@@ -27,12 +28,21 @@ export type GateRun =
   | { report: MatrixOutcome; tokens: GateTokens | undefined }
   | { failure: string; tokens: GateTokens | undefined };
 
+/** The report of a run that found the gateway silent before any case (as the runner reports one). */
+const unreachable = (reason: string): MatrixOutcome => ({
+  passed: 0, failed: 1, unreachable: true,
+  results: [{ category: 'real-token', name: 'redeem the gate grant', ok: false, expected: 'an answer', got: `unreachable: ${reason}` }],
+});
+
 export async function runGateMatrix(settings: GateRunSettings, deps: GateRunDependencies, context?: InvocationContext): Promise<GateRun> {
   let tokens: GateTokens | undefined;
   if (deps.readTokens) {
     try {
       tokens = await deps.readTokens();
     } catch (error) {
+      // Redeeming a broker grant needs the gateway: when it does not answer at all, that is an
+      // unreachable gateway (the hook retries green), not a broken secret.
+      if (error instanceof GrantError && error.unreachable) return { report: unreachable(error.message), tokens: undefined };
       return { failure: `could not read the real-token cases' token: ${(error as Error).message}`, tokens: undefined };
     }
   }

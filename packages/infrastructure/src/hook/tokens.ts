@@ -5,7 +5,7 @@
  * failure, never the value.
  */
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { redeemBrokerGrant, type BrokerGrant, type RedeemOptions } from './broker-grant.js';
+import { GrantError, redeemBrokerGrant, type BrokerGrant, type RedeemOptions } from './broker-grant.js';
 import type { GateTokens } from './matrix.js';
 
 export class TokenSecretError extends Error {
@@ -69,6 +69,8 @@ export async function readGateTokens(client: SecretsManagerClient, secretArn: st
     }
     return parseTokenSecret(value);
   } catch (error) {
-    throw new TokenSecretError(`secret ${secretArn}: ${(error as Error).message}`);
+    const message = `secret ${secretArn}: ${(error as Error).message}`;
+    // Keeps telling an unreachable gateway apart from a bad secret (gate-run.ts).
+    throw error instanceof GrantError ? new GrantError(message, error.unreachable) : new TokenSecretError(message);
   }
 }

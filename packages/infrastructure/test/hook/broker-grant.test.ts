@@ -7,7 +7,9 @@ import { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } fr
 import { mockClient } from 'aws-sdk-client-mock';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createReleaseHook } from '../../src/hook/handler.js';
 import { readGateTokens } from '../../src/hook/tokens.js';
+import { contextWith, hookEvent, recordingLog, settingsFor } from './support.js';
 
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:neonpanel-mcp/release-gate-AbCdEf';
 
@@ -114,4 +116,28 @@ it('refuses a grant without its client id, and a grant where nothing can redeem 
 it('still reads the token forms as before', async () => {
   expect(await readGateTokens(secretHolding({ token: 'static', limitedToken: 'limited' }).secrets, SECRET_ARN, { gatewayUrl: 'https://mcp.example.test', timeoutMs: 1_000 }))
     .toEqual({ token: 'static', limitedToken: 'limited' });
+});
+
+describe('when the gateway does not answer the redemption', () => {
+  const closedPort = async (): Promise<string> => {
+    const probe = http.createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise<void>((r) => probe.close(() => r()));
+    return `http://127.0.0.1:${String(port)}`;
+  };
+
+  it('the release hook retries, as for any unreachable green, instead of failing on the secret', async () => {
+    const url = await closedPort();
+    const { secrets, mock } = secretHolding({ refreshToken: 'rt-1', clientId: 'gate-client' });
+    const log = recordingLog();
+    const hook = createReleaseHook(settingsFor(url, { maxAttempts: 3, retryDelaySeconds: 20 }), {
+      runMatrix: () => Promise.reject(new Error('the matrix must not run without a token')),
+      readTokens: () => readGateTokens(secrets, SECRET_ARN, { gatewayUrl: url, timeoutMs: 1_000 }),
+      log: log.log,
+    });
+    expect(await hook(hookEvent(), contextWith(60_000))).toEqual({ hookStatus: 'IN_PROGRESS', callBackDelay: 20, hookDetails: { gateAttempts: 1 } });
+    expect(log.verdict().reason).toMatch(/^the green revision did not answer \(unreachable: secret .+: the gateway's authorization server metadata did not answer \(TypeError\)\); trying again in 20 s/);
+    expect(mock.commandCalls(PutSecretValueCommand)).toEqual([]);
+  });
 });
