@@ -180,6 +180,10 @@ export interface GatewayConfig {
   alarm5xxThreshold: number;
   /** Consecutive one-minute periods over threshold before the alarm fires. @default 2 */
   alarmEvaluationPeriods: number;
+  /** p95 ALB target response time, in seconds, that raises the (notify-only) latency alarm. @default 5 */
+  latencyAlarmSeconds: number;
+  /** Consecutive 5-minute periods over it before the latency alarm fires. @default 3 */
+  latencyAlarmEvaluationPeriods: number;
 
   /** Deployment strategy (see `DeploymentStrategyName`). @default 'blue-green' */
   deploymentStrategy: DeploymentStrategyName;
@@ -505,6 +509,8 @@ export function resolveConfig(input: GatewayConfigInput, env: Record<string, str
     drainSeconds: intIn('drainSeconds', input.drainSeconds ?? 25, 0, 115),
     alarm5xxThreshold: intIn('alarm5xxThreshold', input.alarm5xxThreshold ?? 10, 1, 1_000_000),
     alarmEvaluationPeriods: intIn('alarmEvaluationPeriods', input.alarmEvaluationPeriods ?? 2, 1, 60),
+    latencyAlarmSeconds: intIn('latencyAlarmSeconds', input.latencyAlarmSeconds ?? 5, 1, 300),
+    latencyAlarmEvaluationPeriods: intIn('latencyAlarmEvaluationPeriods', input.latencyAlarmEvaluationPeriods ?? 3, 1, 60),
     deploymentStrategy,
     // ECS accepts 0-1440 minutes.
     bakeTimeMinutes: intIn('bakeTimeMinutes', input.bakeTimeMinutes ?? 10, 0, 1440),

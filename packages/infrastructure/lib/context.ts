@@ -21,7 +21,7 @@ const STRING_KEYS = [
 const NUMBER_KEYS = [
   'natGateways', 'desiredCount', 'minTasks', 'maxTasks', 'cpuTargetPercent', 'requestsPerTarget', 'cpu',
   'memoryMiB', 'logRetentionDays', 'accessLogRetentionDays', 'albIdleTimeoutSeconds', 'drainSeconds',
-  'alarm5xxThreshold', 'alarmEvaluationPeriods', 'bakeTimeMinutes',
+  'alarm5xxThreshold', 'alarmEvaluationPeriods', 'latencyAlarmSeconds', 'latencyAlarmEvaluationPeriods', 'bakeTimeMinutes',
   'cacheDataStorageMaxGb', 'cacheEcpuPerSecondMax', 'canaryIntervalMinutes',
   'authFailureAlarmThreshold', 'upstreamErrorRateAlarmPercent', 'upstreamErrorAlarmMinCalls', 'telemetryAlarmEvaluationPeriods',
 ] as const satisfies readonly (keyof GatewayConfig)[];

@@ -22,6 +22,7 @@ import { OperationsDashboard } from './constructs/operations-dashboard.js';
 import { SharedStore } from './constructs/shared-store.js';
 import { AlarmTopic } from './constructs/alarm-topic.js';
 import { Canary } from './constructs/canary.js';
+import { LatencyAlarm } from './constructs/latency-alarm.js';
 import { BrokerSecrets } from './constructs/broker-secrets.js';
 import { neonpanelCallbackUrl } from './broker.js';
 
@@ -201,8 +202,14 @@ export class GatewayStack extends Stack {
       ...(config.alarmTopicArn ? { existingTopicArn: config.alarmTopicArn } : {}),
       ...(config.alarmEmail ? { email: config.alarmEmail } : {}),
     });
+    const latency = new LatencyAlarm(this, 'Latency', {
+      loadBalancer: this.endpoint.loadBalancer,
+      thresholdSeconds: config.latencyAlarmSeconds,
+      evaluationPeriods: config.latencyAlarmEvaluationPeriods,
+    });
     this.alarmTopic.notify(
       ...this.alarms.alarms,
+      latency.alarm,
       ...(this.telemetry?.operations.alarms ?? []),
       ...(this.releaseHook ? [this.releaseHook.failedAlarm] : []),
       ...(this.canary ? [this.canary.failingAlarm] : []),

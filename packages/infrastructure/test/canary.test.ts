@@ -131,7 +131,7 @@ describe('alarms', () => {
     const topic = { Ref: topics[0]![0] };
     const alarms = resources(fixture.template, 'AWS::CloudWatch::Alarm');
     expect(alarms.map(([, a]) => a.Properties['AlarmName'].replace(/^NeonPanelMcpGateway-/, '')).sort()).toEqual([
-      '5xx', 'auth-failure-spike', 'canary-failing', 'neonpanel-error-rate', 'release-hook-failed', 'unhealthy-hosts',
+      '5xx', 'auth-failure-spike', 'canary-failing', 'latency', 'neonpanel-error-rate', 'release-hook-failed', 'unhealthy-hosts',
     ]);
     for (const [, alarm] of alarms) {
       expect(alarm.Properties['AlarmActions']).toEqual([topic]);
@@ -147,6 +147,13 @@ describe('alarms', () => {
     expect(resources(variant.template, 'AWS::SNS::Subscription').map(([, s]) => s.Properties)).toEqual([
       expect.objectContaining({ Protocol: 'email', Endpoint: 'oncall@example.test', TopicArn: EXISTING_TOPIC }),
     ]);
+  });
+
+  it('raise the latency alarm on a slow p95 target response time, notifying only', () => {
+    const [, alarm] = resources(fixture.template, 'AWS::CloudWatch::Alarm').find(([, a]) => a.Properties['AlarmName'].endsWith('-latency'))!;
+    expect(alarm.Properties).toEqual(expect.objectContaining({
+      Namespace: 'AWS/ApplicationELB', MetricName: 'TargetResponseTime', ExtendedStatistic: 'p95', Period: 300, Threshold: 5, EvaluationPeriods: 3,
+    }));
   });
 
   it('keep the deployment alarms rolling a deployment back', () => {
