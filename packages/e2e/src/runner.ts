@@ -20,7 +20,7 @@ export interface RunMatrixOptions {
   timeoutMs?: number;
   /** A real token that lacks the scope `scopeProbeTool` needs: enables the `scope` case. */
   limitedToken?: string;
-  /** The read tool the real-token cases call. Default `neonpanel_whoami`. */
+  /** The read tool the real-token cases call. Default `neonpanel_companies_list` (see `DEFAULT_READ_TOOL`). */
   readTool?: string;
   /** Its arguments. Default `{}`. */
   readToolArguments?: Record<string, unknown>;
@@ -62,7 +62,11 @@ export interface MatrixReport {
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
-export const DEFAULT_READ_TOOL = 'neonpanel_whoami';
+/**
+ * A read tool that calls NeonPanel, so that "a tool call works" proves the upstream leg too
+ * (`neonpanel_whoami` answers from the token alone and would pass with NeonPanel down).
+ */
+export const DEFAULT_READ_TOOL = 'neonpanel_companies_list';
 
 /** Normalises the URL under test; throws a clear error for anything but an absolute http(s) URL. */
 export function targetOf(url: string): string {

@@ -48,6 +48,9 @@ it('passes every case against the production build, real-token cases included', 
   expect(report.passed).toBe(MATRIX.length - expectedSkips.length);
   expect(report.results.filter((r) => r.category === 'real-token').length).toBeGreaterThanOrEqual(9);
   expect(JSON.stringify(report)).not.toContain(token);
+  // The default read tool calls NeonPanel, so "a tool call works" proves the upstream leg too.
+  // REST, Streamable HTTP, SSE and the 2026-07-28 tools/call: four calls of the read tool, each one upstream.
+  expect(server.neonpanelCalls()).toBeGreaterThanOrEqual(4);
 }, 120_000);
 
 it('passes every case against the production build in the neonpanel profile (only openid, no aud, discovery only)', async () => {

@@ -75,3 +75,27 @@ describe('runMatrix', () => {
     await expect(runMatrix({ url: 'https://mcp.example.com', timeoutMs: 0 })).rejects.toThrow('timeoutMs must be a positive number');
   });
 });
+
+describe('the operator token and URLs', () => {
+  it('never puts the real token in a URL, where the load balancer would log it', async () => {
+    const urls: string[] = [];
+    const server = http.createServer((req, res) => {
+      urls.push(req.url ?? '');
+      req.resume();
+      res.writeHead(req.url === '/health' ? 200 : 401, { 'Content-Type': 'application/json' });
+      res.end(req.url === '/health' ? '{"status":"ok"}' : '{"error":"invalid_token"}');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const token = 'e2e-real-token-that-must-stay-in-headers';
+    try {
+      await runMatrix({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, token, limitedToken: `${token}-limited`, scopeProbeTool: 'probe', timeoutMs: 1_000 });
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+    expect(urls.length).toBeGreaterThan(MATRIX.length / 2);
+    expect(urls.filter((u) => u.includes(token))).toEqual([]);
+    // The query-string case still runs, with a token no server can verify.
+    expect(urls).toContain('/mcp/tools/call?access_token=test-token-123');
+  }, 60_000);
+});

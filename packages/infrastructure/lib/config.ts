@@ -6,6 +6,8 @@
  * synthesizing anything.
  */
 
+import { defaultBrokerSecretName } from './broker.js';
+
 export type CpuArchitecture = 'X86_64' | 'ARM64';
 export type SessionMode = 'stateful' | 'stateless';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
@@ -19,6 +21,12 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 export type DeploymentStrategyName = 'blue-green' | 'rolling';
 export const DEPLOYMENT_STRATEGIES: readonly DeploymentStrategyName[] = ['blue-green', 'rolling'];
 export type OAuthProfile = 'neonpanel' | 'standard';
+/**
+ * AUTH_MODE. `broker`: the gateway is the authorization server MCP clients see, signs users in
+ * at NeonPanel with one confidential client and issues its own audience-bound tokens (issue 25).
+ * `direct`: clients bring tokens of the issuer itself, as before.
+ */
+export type AuthMode = 'broker' | 'direct';
 
 /** Where state shared across tasks lives. */
 export type SharedStoreKind = 'valkey' | 'none';
@@ -48,6 +56,15 @@ export interface GatewayConfig {
 
   /** NeonPanel API base (NEONPANEL_API_BASE). @default 'https://my.neonpanel.com' */
   neonpanelApiBase: string;
+  /** AUTH_MODE (see `AuthMode`). @default 'broker' */
+  authMode: AuthMode;
+  /**
+   * broker only: name of the Secrets Manager secret holding NEONPANEL_CLIENT_ID,
+   * NEONPANEL_CLIENT_SECRET, BROKER_VAULT_KEY and BROKER_SIGNING_KEYS as JSON keys (ECS injects
+   * each; RUNBOOK "Registering at NeonPanel" fills it). Not part of the stack: it must be filled
+   * before the first task starts. @default 'neonpanel-mcp/<stackName>/broker'
+   */
+  brokerSecretName: string;
   /** OAuth issuer (OAUTH_ISSUER). @default 'https://my.neonpanel.com' */
   oauthIssuer: string;
   /**
@@ -87,6 +104,18 @@ export interface GatewayConfig {
    * @default 'valkey'
    */
   sharedStore: SharedStoreKind;
+  /**
+   * Usage limit of the serverless cache's stored data, in GB: a runaway key pattern is refused
+   * writes at the limit instead of growing the bill. The gateway's state (sessions, idempotency
+   * records, limit counters, broker grants) is small. ElastiCache accepts 1-5000. @default 5
+   */
+  cacheDataStorageMaxGb: number;
+  /**
+   * Usage limit of the serverless cache's ElastiCache Processing Units per second: the cache is
+   * throttled above it rather than scaling without bound. ElastiCache accepts 1000-15000000.
+   * @default 10000
+   */
+  cacheEcpuPerSecondMax: number;
   /** LOG_LEVEL. @default 'info' */
   logLevel: LogLevel;
   /**
@@ -96,6 +125,12 @@ export interface GatewayConfig {
   toolsets: string[];
   /** MCP_READ_ONLY: publish no tool that writes. @default false */
   readOnly: boolean;
+  /**
+   * ECS Exec into the gateway container, for operator commands run inside a task (the broker's
+   * `revoke`, RUNBOOK "Revoking one user's grants"). Off unless needed: a shell in production
+   * is an access path. @default false
+   */
+  executeCommand: boolean;
   /**
    * Further server variables (see packages/server/src/config.ts), e.g. UPSTREAM_AUTH.
    * Variables the stack owns and OAUTH_CLIENT_SECRET are refused here. @default {}
@@ -121,8 +156,13 @@ export interface GatewayConfig {
 
   /** Retention of the application log group, in days (a CloudWatch Logs value). @default 30 */
   logRetentionDays: number;
-  /** Explicit name of the application log group. @default '/neonpanel-mcp/gateway' */
-  logGroupName: string;
+  /**
+   * Explicit name of the application log group. Without one CloudFormation names it after the
+   * stack, so a stack destroyed (the group is retained) can be deployed again: a fixed name
+   * would collide with the retained group. The stack outputs the name either way.
+   * @default undefined (generated, includes the stack name)
+   */
+  logGroupName: string | undefined;
   /** Days ALB access logs are kept in S3. @default 90 */
   accessLogRetentionDays: number;
   /** Task-definition family; the operator tools roll back within it. @default 'neonpanel-mcp-gateway' */
@@ -140,6 +180,10 @@ export interface GatewayConfig {
   alarm5xxThreshold: number;
   /** Consecutive one-minute periods over threshold before the alarm fires. @default 2 */
   alarmEvaluationPeriods: number;
+  /** p95 ALB target response time, in seconds, that raises the (notify-only) latency alarm. @default 5 */
+  latencyAlarmSeconds: number;
+  /** Consecutive 5-minute periods over it before the latency alarm fires. @default 3 */
+  latencyAlarmEvaluationPeriods: number;
 
   /** Deployment strategy (see `DeploymentStrategyName`). @default 'blue-green' */
   deploymentStrategy: DeploymentStrategyName;
@@ -187,6 +231,31 @@ export interface GatewayConfig {
   upstreamErrorAlarmMinCalls: number;
   /** Consecutive 5-minute periods over threshold before either telemetry alarm fires. @default 2 */
   telemetryAlarmEvaluationPeriods: number;
+
+  /**
+   * The scheduled canary: the release gate's matrix against the public URL, publishing
+   * CanaryCasesFailed and CanaryLatency; its real-token cases run on `releaseHookTokenSecretArn`
+   * when set. @default true
+   */
+  canary: boolean;
+  /**
+   * Complete ARN of the canary's token secret (same forms as `releaseHookTokenSecretArn`). Give
+   * the canary a grant of its own when the gate secret holds a broker refresh token: two
+   * functions redeeming one rotating refresh token race, and reuse detection revokes the grant.
+   * @default releaseHookTokenSecretArn
+   */
+  canaryTokenSecretArn: string | undefined;
+  /** Minutes between canary runs (1-60). @default 5 */
+  canaryIntervalMinutes: number;
+  /**
+   * An address subscribed to the stack's alarm topic (it must confirm by mail). @default undefined
+   */
+  alarmEmail: string | undefined;
+  /**
+   * Complete ARN of an existing SNS topic the alarms notify, instead of the stack's own.
+   * @default undefined (the stack creates one)
+   */
+  alarmTopicArn: string | undefined;
 }
 
 export const DEFAULT_STACK_NAME = 'NeonPanelMcpGateway';
@@ -203,7 +272,8 @@ export const STACK_OWNED_VARIABLES = [
   'NODE_ENV', 'PORT', 'HOST', 'PUBLIC_BASE_URL', 'NEONPANEL_API_BASE', 'OAUTH_ISSUER', 'OAUTH_PROFILE', 'OAUTH_JWKS_URI',
   'OAUTH_AUDIENCE', 'OAUTH_SCOPES', 'OAUTH_INTROSPECTION_URL', 'OAUTH_CLIENT_ID', 'OAUTH_CLIENT_SECRET',
   'TRUST_PROXY', 'SHUTDOWN_DRAIN_MS', 'ALB_IDLE_TIMEOUT_SECONDS', 'LOG_LEVEL', 'MCP_SESSION_MODE',
-  'MCP_TOOLSETS', 'MCP_READ_ONLY',
+  'MCP_TOOLSETS', 'MCP_READ_ONLY', 'AUTH_MODE', 'REDIS_MODE',
+  'NEONPANEL_CLIENT_ID', 'NEONPANEL_CLIENT_SECRET', 'BROKER_VAULT_KEY', 'BROKER_SIGNING_KEYS',
 ] as const;
 
 /** CloudWatch Logs accepts only these retention periods. */
@@ -238,6 +308,9 @@ const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Z
 const ENV_NAME = /^[A-Z][A-Z0-9_]*$/;
 const FAMILY = /^[A-Za-z0-9_-]{1,255}$/;
 const LOG_GROUP = /^[.\-_/#A-Za-z0-9]{1,512}$/;
+const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
+// Deliberately loose: SNS is the judge of an address; this only catches a value that is not one.
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 function httpsUrl(setting: string, value: string): string {
   let url: URL;
@@ -314,6 +387,11 @@ export function resolveConfig(input: GatewayConfigInput, env: Record<string, str
   if (input.releaseHookScopeProbeTool !== undefined && !/^[A-Za-z0-9_-]{1,128}$/.test(input.releaseHookScopeProbeTool)) {
     throw new GatewayConfigError('releaseHookScopeProbeTool', `"${input.releaseHookScopeProbeTool}" is not a tool name`);
   }
+  if (input.canaryTokenSecretArn !== undefined && !SECRET_ARN.test(input.canaryTokenSecretArn)) {
+    throw new GatewayConfigError('canaryTokenSecretArn', 'must be the complete ARN of a Secrets Manager secret (ending in the 6-character suffix)');
+  }
+  const authMode = input.authMode ?? 'broker';
+  if (authMode !== 'broker' && authMode !== 'direct') throw new GatewayConfigError('authMode', `must be broker or direct, got "${String(authMode)}"`);
   const deploymentStrategy = input.deploymentStrategy ?? 'blue-green';
   if (!DEPLOYMENT_STRATEGIES.includes(deploymentStrategy)) {
     throw new GatewayConfigError('deploymentStrategy', `must be one of ${DEPLOYMENT_STRATEGIES.join(', ')}, got "${String(deploymentStrategy)}"`);
@@ -325,7 +403,7 @@ export function resolveConfig(input: GatewayConfigInput, env: Record<string, str
     if ((STACK_OWNED_VARIABLES as readonly string[]).includes(name)) {
       throw new GatewayConfigError('extraEnvironment', `${name} is set by the stack${name === 'OAUTH_CLIENT_SECRET' ? ' from Secrets Manager (oauthClientSecretArn)' : ''}; use its own setting`);
     }
-    if (/SECRET|PASSWORD|TOKEN$|PRIVATE_KEY/.test(name)) {
+    if (/SECRET|PASSWORD|TOKEN$|PRIVATE_KEY|_KEYS?$/.test(name)) {
       throw new GatewayConfigError('extraEnvironment', `${name} looks like a secret; secrets come from Secrets Manager, not plain variables`);
     }
     if (typeof value !== 'string') throw new GatewayConfigError('extraEnvironment', `${name} must be a string`);
@@ -346,8 +424,8 @@ export function resolveConfig(input: GatewayConfigInput, env: Record<string, str
   if (!(LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays)) {
     throw new GatewayConfigError('logRetentionDays', `must be one of ${LOG_RETENTION_DAYS.join(', ')}, got ${String(logRetentionDays)}`);
   }
-  const logGroupName = input.logGroupName ?? '/neonpanel-mcp/gateway';
-  if (!LOG_GROUP.test(logGroupName)) throw new GatewayConfigError('logGroupName', `"${logGroupName}" is not a log group name`);
+  const logGroupName = input.logGroupName;
+  if (logGroupName !== undefined && !LOG_GROUP.test(logGroupName)) throw new GatewayConfigError('logGroupName', `"${logGroupName}" is not a log group name`);
   const taskDefinitionFamily = input.taskDefinitionFamily ?? 'neonpanel-mcp-gateway';
   if (!FAMILY.test(taskDefinitionFamily)) throw new GatewayConfigError('taskDefinitionFamily', `"${taskDefinitionFamily}" is not a task-definition family name`);
 
@@ -395,6 +473,8 @@ export function resolveConfig(input: GatewayConfigInput, env: Record<string, str
     hostedZoneId: input.hostedZoneId,
     hostedZoneName,
     neonpanelApiBase: httpsUrl('neonpanelApiBase', input.neonpanelApiBase ?? 'https://my.neonpanel.com'),
+    authMode,
+    brokerSecretName: secretName(input.brokerSecretName ?? defaultBrokerSecretName(stackName)),
     oauthIssuer,
     oauthProfile,
     oauthJwksUri,
@@ -405,9 +485,12 @@ export function resolveConfig(input: GatewayConfigInput, env: Record<string, str
     oauthClientSecretArn: input.oauthClientSecretArn,
     sessionMode,
     sharedStore,
+    cacheDataStorageMaxGb: intIn('cacheDataStorageMaxGb', input.cacheDataStorageMaxGb ?? 5, 1, 5000),
+    cacheEcpuPerSecondMax: intIn('cacheEcpuPerSecondMax', input.cacheEcpuPerSecondMax ?? 10_000, 1000, 15_000_000),
     logLevel,
     toolsets,
     readOnly,
+    executeCommand: booleanSetting('executeCommand', input.executeCommand, false),
     extraEnvironment,
     desiredCount,
     minTasks,
@@ -426,6 +509,8 @@ export function resolveConfig(input: GatewayConfigInput, env: Record<string, str
     drainSeconds: intIn('drainSeconds', input.drainSeconds ?? 25, 0, 115),
     alarm5xxThreshold: intIn('alarm5xxThreshold', input.alarm5xxThreshold ?? 10, 1, 1_000_000),
     alarmEvaluationPeriods: intIn('alarmEvaluationPeriods', input.alarmEvaluationPeriods ?? 2, 1, 60),
+    latencyAlarmSeconds: intIn('latencyAlarmSeconds', input.latencyAlarmSeconds ?? 5, 1, 300),
+    latencyAlarmEvaluationPeriods: intIn('latencyAlarmEvaluationPeriods', input.latencyAlarmEvaluationPeriods ?? 3, 1, 60),
     deploymentStrategy,
     // ECS accepts 0-1440 minutes.
     bakeTimeMinutes: intIn('bakeTimeMinutes', input.bakeTimeMinutes ?? 10, 0, 1440),
@@ -438,12 +523,33 @@ export function resolveConfig(input: GatewayConfigInput, env: Record<string, str
     upstreamErrorRateAlarmPercent: intIn('upstreamErrorRateAlarmPercent', input.upstreamErrorRateAlarmPercent ?? 10, 1, 100),
     upstreamErrorAlarmMinCalls: intIn('upstreamErrorAlarmMinCalls', input.upstreamErrorAlarmMinCalls ?? 20, 1, 1_000_000),
     telemetryAlarmEvaluationPeriods: intIn('telemetryAlarmEvaluationPeriods', input.telemetryAlarmEvaluationPeriods ?? 2, 1, 60),
+    canaryTokenSecretArn: input.canaryTokenSecretArn ?? input.releaseHookTokenSecretArn,
+    canary: booleanSetting('canary', input.canary, true),
+    canaryIntervalMinutes: intIn('canaryIntervalMinutes', input.canaryIntervalMinutes ?? 5, 1, 60),
+    alarmEmail: matching('alarmEmail', input.alarmEmail, EMAIL, 'must be an email address'),
+    alarmTopicArn: matching('alarmTopicArn', input.alarmTopicArn, TOPIC_ARN, 'must be the complete ARN of an SNS topic'),
   };
 }
 
 function booleanSetting(setting: string, value: unknown, fallback: boolean): boolean {
   if (value === undefined) return fallback;
   if (typeof value !== 'boolean') throw new GatewayConfigError(setting, 'must be true or false');
+  return value;
+}
+
+function matching(setting: string, value: string | undefined, pattern: RegExp, detail: string): string | undefined {
+  if (value !== undefined && !pattern.test(value)) throw new GatewayConfigError(setting, `${detail}, got "${value}"`);
+  return value;
+}
+
+/**
+ * A Secrets Manager name the stack refers to by name: ECS and IAM then match it with a suffix
+ * wildcard, so a name that itself ends in `-` and six characters would be ambiguous.
+ */
+function secretName(value: string): string {
+  if (!/^[A-Za-z0-9/_+=.@-]{1,512}$/.test(value) || /-[A-Za-z0-9]{6}$/.test(value)) {
+    throw new GatewayConfigError('brokerSecretName', `must be a Secrets Manager secret name not ending in "-" and six characters, got "${value}"`);
+  }
   return value;
 }
 

@@ -15,15 +15,18 @@ const STRING_KEYS = [
   'oauthIssuer', 'oauthProfile', 'oauthJwksUri', 'oauthIntrospectionUrl', 'oauthClientId', 'oauthClientSecretArn',
   'sessionMode', 'sharedStore', 'logLevel', 'cpuArchitecture', 'logGroupName', 'taskDefinitionFamily',
   'deploymentStrategy', 'releaseHookTokenSecretArn', 'releaseHookScopeProbeTool',
-  'collectorImage', 'metricsNamespace',
+  'collectorImage', 'metricsNamespace', 'alarmEmail', 'alarmTopicArn', 'authMode', 'brokerSecretName', 'canaryTokenSecretArn',
 ] as const satisfies readonly (keyof GatewayConfig)[];
 
 const NUMBER_KEYS = [
   'natGateways', 'desiredCount', 'minTasks', 'maxTasks', 'cpuTargetPercent', 'requestsPerTarget', 'cpu',
   'memoryMiB', 'logRetentionDays', 'accessLogRetentionDays', 'albIdleTimeoutSeconds', 'drainSeconds',
-  'alarm5xxThreshold', 'alarmEvaluationPeriods', 'bakeTimeMinutes',
+  'alarm5xxThreshold', 'alarmEvaluationPeriods', 'latencyAlarmSeconds', 'latencyAlarmEvaluationPeriods', 'bakeTimeMinutes',
+  'cacheDataStorageMaxGb', 'cacheEcpuPerSecondMax', 'canaryIntervalMinutes',
   'authFailureAlarmThreshold', 'upstreamErrorRateAlarmPercent', 'upstreamErrorAlarmMinCalls', 'telemetryAlarmEvaluationPeriods',
 ] as const satisfies readonly (keyof GatewayConfig)[];
+
+const BOOLEAN_KEYS = ['telemetry', 'readOnly', 'canary', 'executeCommand'] as const satisfies readonly (keyof GatewayConfig)[];
 
 const LIST_KEYS = ['availabilityZones', 'oauthAudience', 'oauthScopes', 'toolsets'] as const satisfies readonly (keyof GatewayConfig)[];
 
@@ -72,19 +75,13 @@ export function configInputFromContext(read: Reader, env: Record<string, string 
     const value = read(key);
     if (value !== undefined && value !== null) input[key] = asList(key, value);
   }
-  const telemetry = read('telemetry');
-  if (telemetry !== undefined && telemetry !== null && telemetry !== '') {
-    if (telemetry !== true && telemetry !== false && telemetry !== 'true' && telemetry !== 'false') {
-      throw new GatewayConfigError('telemetry', `must be true or false, got ${JSON.stringify(telemetry)}`);
+  for (const key of BOOLEAN_KEYS) {
+    const value = read(key);
+    if (value === undefined || value === null || value === '') continue;
+    if (value !== true && value !== false && value !== 'true' && value !== 'false') {
+      throw new GatewayConfigError(key, `must be true or false, got ${JSON.stringify(value)}`);
     }
-    input['telemetry'] = telemetry === true || telemetry === 'true';
-  }
-  const readOnly = read('readOnly');
-  if (readOnly !== undefined && readOnly !== null && readOnly !== '') {
-    if (readOnly !== true && readOnly !== false && readOnly !== 'true' && readOnly !== 'false') {
-      throw new GatewayConfigError('readOnly', `must be true or false, got ${JSON.stringify(readOnly)}`);
-    }
-    input['readOnly'] = readOnly === true || readOnly === 'true';
+    input[key] = value === true || value === 'true';
   }
   const extra = read('extraEnvironment');
   if (extra !== undefined && extra !== null) input['extraEnvironment'] = asStringRecord('extraEnvironment', extra);

@@ -2,6 +2,7 @@
  * The container's environment, as the server reads it (packages/server/src/config.ts).
  * One function so the stack and the smoke test give the process the same variables.
  */
+import { BROKER_SECRET_KEYS } from './broker.js';
 import { COLLECTOR_OTLP_HTTP_PORT, CONTAINER_PORT, type GatewayConfig } from './config.js';
 
 /** Secrets are not here: they reach the container through ECS `secrets` (see `containerSecretNames`). */
@@ -13,6 +14,7 @@ export function containerEnvironment(config: GatewayConfig): Record<string, stri
     NEONPANEL_API_BASE: config.neonpanelApiBase,
     OAUTH_ISSUER: config.oauthIssuer,
     OAUTH_PROFILE: config.oauthProfile,
+    AUTH_MODE: config.authMode,
     // One proxy hop: the ALB. Express then takes the client address and scheme from X-Forwarded-*.
     TRUST_PROXY: '1',
     SHUTDOWN_DRAIN_MS: String(config.drainSeconds * 1000),
@@ -37,7 +39,10 @@ export function containerEnvironment(config: GatewayConfig): Record<string, stri
   return { ...config.extraEnvironment, ...env };
 }
 
-/** Variables ECS injects from Secrets Manager, by name. */
+/** Variables ECS injects from Secrets Manager, by name (the shared store's password aside). */
 export function containerSecretNames(config: GatewayConfig): string[] {
-  return config.oauthClientSecretArn ? ['OAUTH_CLIENT_SECRET'] : [];
+  return [
+    ...(config.oauthClientSecretArn ? ['OAUTH_CLIENT_SECRET'] : []),
+    ...(config.authMode === 'broker' ? BROKER_SECRET_KEYS : []),
+  ];
 }

@@ -20,6 +20,11 @@ import { ReleaseHook } from './constructs/release-hook.js';
 import { TelemetryCollector } from './constructs/telemetry-collector.js';
 import { OperationsDashboard } from './constructs/operations-dashboard.js';
 import { SharedStore } from './constructs/shared-store.js';
+import { AlarmTopic } from './constructs/alarm-topic.js';
+import { Canary } from './constructs/canary.js';
+import { LatencyAlarm } from './constructs/latency-alarm.js';
+import { BrokerSecrets } from './constructs/broker-secrets.js';
+import { neonpanelCallbackUrl } from './broker.js';
 
 export interface GatewayStackProps extends StackProps {
   config: GatewayConfig;
@@ -29,7 +34,7 @@ export interface GatewayStackProps extends StackProps {
    */
   image?: ecs.ContainerImage;
   /**
-   * The release hook's Lambda code (blue-green only).
+   * The Lambda code of the release hook (blue-green only) and of the canary: one bundle.
    * @default the bundle `pnpm build` writes to dist/release-hook
    */
   releaseHookCode?: lambda.Code;
@@ -45,6 +50,12 @@ export class GatewayStack extends Stack {
   readonly telemetry: { collector: TelemetryCollector; operations: OperationsDashboard } | undefined;
   /** The ElastiCache (Valkey) shared state; undefined with `sharedStore=none`. */
   readonly sharedStore: SharedStore | undefined;
+  /** broker mode: the secret the broker's four settings come from. */
+  readonly brokerSecrets: BrokerSecrets | undefined;
+  /** The topic every alarm of the stack notifies. */
+  readonly alarmTopic: AlarmTopic;
+  /** The scheduled canary; undefined with `canary=false`. */
+  readonly canary: Canary | undefined;
   private readonly pinnedZones: string[];
 
   constructor(scope: Construct, id: string, props: GatewayStackProps) {
@@ -96,29 +107,43 @@ export class GatewayStack extends Stack {
       platform: arm ? ecrAssets.Platform.LINUX_ARM64 : ecrAssets.Platform.LINUX_AMD64,
     });
 
+    // The release hook and the canary run the same matrix, from the same bundle, on the same secret.
+    const gateOptions = {
+      ...(props.releaseHookCode ? { code: props.releaseHookCode } : {}),
+      ...(config.releaseHookTokenSecretArn ? { tokenSecretArn: config.releaseHookTokenSecretArn } : {}),
+      ...(config.releaseHookScopeProbeTool ? { scopeProbeTool: config.releaseHookScopeProbeTool } : {}),
+    };
     this.releaseHook = blueGreen ? new ReleaseHook(this, 'ReleaseHook', {
       vpc: network.vpc,
       url: this.endpoint.url,
       logRetention: config.logRetentionDays as logs.RetentionDays,
-      ...(props.releaseHookCode ? { code: props.releaseHookCode } : {}),
-      ...(config.releaseHookTokenSecretArn ? { tokenSecretArn: config.releaseHookTokenSecretArn } : {}),
-      ...(config.releaseHookScopeProbeTool ? { scopeProbeTool: config.releaseHookScopeProbeTool } : {}),
+      metricsNamespace: config.metricsNamespace,
+      ...gateOptions,
     }) : undefined;
 
-    this.sharedStore = config.sharedStore === 'valkey' ? new SharedStore(this, 'SharedState', { vpc: network.vpc }) : undefined;
+    this.brokerSecrets = config.authMode === 'broker' ? new BrokerSecrets(this, 'Broker', { secretName: config.brokerSecretName }) : undefined;
+
+    this.sharedStore = config.sharedStore === 'valkey' ? new SharedStore(this, 'SharedState', {
+      vpc: network.vpc,
+      dataStorageMaxGb: config.cacheDataStorageMaxGb,
+      ecpuPerSecondMax: config.cacheEcpuPerSecondMax,
+    }) : undefined;
 
     this.gateway = new GatewayService(this, 'Gateway', {
       vpc: network.vpc,
       image,
       containerPort: CONTAINER_PORT,
-      environment: { ...containerEnvironment(config), ...(this.sharedStore ? { REDIS_URL: this.sharedStore.url } : {}) },
+      environment: { ...containerEnvironment(config), ...(this.sharedStore ? this.sharedStore.environment : {}) },
       secretArns: config.oauthClientSecretArn ? { OAUTH_CLIENT_SECRET: config.oauthClientSecretArn } : {},
-      ...(this.sharedStore ? { secrets: { REDIS_PASSWORD: this.sharedStore.passwordSecret } } : {}),
+      secrets: {
+        ...(this.sharedStore ? { REDIS_PASSWORD: this.sharedStore.passwordSecret } : {}),
+        ...this.brokerSecrets?.containerSecrets(),
+      },
       cpu: config.cpu,
       memoryMiB: config.memoryMiB,
       cpuArchitecture: arm ? ecs.CpuArchitecture.ARM64 : ecs.CpuArchitecture.X86_64,
       family: config.taskDefinitionFamily,
-      logGroupName: config.logGroupName,
+      ...(config.logGroupName ? { logGroupName: config.logGroupName } : {}),
       logRetention: config.logRetentionDays as logs.RetentionDays,
       desiredCount: config.desiredCount,
       minTasks: config.minTasks,
@@ -128,7 +153,9 @@ export class GatewayStack extends Stack {
       drain,
       targetGroup: this.endpoint.targetGroup,
       loadBalancerConnections: this.endpoint.loadBalancer,
+      loadBalancerFullName: this.endpoint.loadBalancer.loadBalancerFullName,
       deploymentAlarms: this.alarms.alarms,
+      executeCommand: config.executeCommand,
       ...(this.endpoint.blueGreen && this.releaseHook ? {
         blueGreen: {
           routing: this.endpoint.blueGreen,
@@ -158,6 +185,35 @@ export class GatewayStack extends Stack {
       }),
     } : undefined;
     this.sharedStore?.allowFrom(this.gateway.taskSecurityGroup);
+    this.brokerSecrets?.acknowledgeGrant(this.gateway.taskDefinition.obtainExecutionRole());
+
+    this.canary = config.canary ? new Canary(this, 'Canary', {
+      url: this.endpoint.url,
+      namespace: config.metricsNamespace,
+      interval: Duration.minutes(config.canaryIntervalMinutes),
+      logRetention: config.logRetentionDays as logs.RetentionDays,
+      ...gateOptions,
+      ...(config.canaryTokenSecretArn ? { tokenSecretArn: config.canaryTokenSecretArn } : {}),
+    }) : undefined;
+    if (this.canary && this.telemetry) this.telemetry.operations.dashboard.addWidgets(this.canary.widget());
+
+    // Every alarm reaches a person. The deployment alarms also still roll ECS back (above).
+    this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', {
+      ...(config.alarmTopicArn ? { existingTopicArn: config.alarmTopicArn } : {}),
+      ...(config.alarmEmail ? { email: config.alarmEmail } : {}),
+    });
+    const latency = new LatencyAlarm(this, 'Latency', {
+      loadBalancer: this.endpoint.loadBalancer,
+      thresholdSeconds: config.latencyAlarmSeconds,
+      evaluationPeriods: config.latencyAlarmEvaluationPeriods,
+    });
+    this.alarmTopic.notify(
+      ...this.alarms.alarms,
+      latency.alarm,
+      ...(this.telemetry?.operations.alarms ?? []),
+      ...(this.releaseHook ? [this.releaseHook.failedAlarm] : []),
+      ...(this.canary ? [this.canary.failingAlarm] : []),
+    );
 
     new CfnOutput(this, OUTPUT_KEYS.url, { value: this.endpoint.url, description: 'Public URL of the MCP gateway' });
     new CfnOutput(this, OUTPUT_KEYS.clusterName, { value: this.gateway.cluster.clusterName, description: 'ECS cluster' });
@@ -170,10 +226,31 @@ export class GatewayStack extends Stack {
       value: blueGreen ? 'BLUE_GREEN' : 'ROLLING',
       description: 'How ECS deploys the service; pnpm run deploy follows a blue/green deployment, or gates a rolling one',
     });
+    new CfnOutput(this, OPTIONAL_OUTPUT_KEYS.gatewayLogGroup, {
+      value: this.gateway.logGroup.logGroupName,
+      description: 'Log group of the gateway containers (its name is generated unless logGroupName is set)',
+    });
     if (this.telemetry) {
       new CfnOutput(this, 'OperationsDashboardName', {
         value: this.telemetry.operations.dashboard.dashboardName,
         description: 'CloudWatch dashboard: requests, auth failures by reason, tools, NeonPanel, sessions, CPU and memory',
+      });
+    }
+    if (this.brokerSecrets) {
+      new CfnOutput(this, 'NeonPanelCallbackUrl', {
+        value: neonpanelCallbackUrl(config.domainName),
+        description: 'Register exactly this redirect URI for the gateway\'s client at NeonPanel (RUNBOOK "Registering at NeonPanel")',
+      });
+      new CfnOutput(this, 'BrokerSecretName', {
+        value: config.brokerSecretName,
+        description: 'Secret with NEONPANEL_CLIENT_ID, NEONPANEL_CLIENT_SECRET, BROKER_VAULT_KEY, BROKER_SIGNING_KEYS',
+      });
+    }
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topic.topicArn, description: 'SNS topic every alarm of the stack notifies' });
+    if (this.canary) {
+      new CfnOutput(this, OPTIONAL_OUTPUT_KEYS.canaryLogGroup, {
+        value: this.canary.logGroup.logGroupName,
+        description: 'Log group of the canary: one verdict line per run, naming each failed case',
       });
     }
     if (this.releaseHook) {

@@ -19,6 +19,8 @@ export const OPTIONAL_OUTPUT_KEYS = {
   deploymentStrategy: 'DeploymentStrategy',
   releaseHookLogGroup: 'ReleaseHookLogGroup',
   releaseHookFunction: 'ReleaseHookFunction',
+  gatewayLogGroup: 'GatewayLogGroup',
+  canaryLogGroup: 'CanaryLogGroup',
 } as const;
 
 export type OptionalOutputName = keyof typeof OPTIONAL_OUTPUT_KEYS;

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
- * Bundles the release hook (src/hook/lambda.ts, with the e2e runner and the AWS SDK client it
- * uses) into one ES module for Lambda: dist/release-hook/index.mjs. Local esbuild, no Docker;
+ * Bundles the release hook and the canary (src/hook/lambda.ts: `handler` and `canary`, with
+ * the e2e runner and the AWS SDK clients they use) into one ES module for Lambda:
+ * dist/release-hook/index.mjs. Local esbuild, no Docker;
  * `pnpm build` runs it so `cdk synth` only hashes a directory that already exists.
  *
  *   node scripts/bundle-release-hook.mjs [OUTDIR]

@@ -28,7 +28,9 @@ const one = (type: string, match: (r: Resource, id: string) => boolean = () => t
 };
 const service = () => one('AWS::ECS::Service')[1];
 const rule = (priority: number) => one('AWS::ElasticLoadBalancingV2::ListenerRule', (r) => r.Properties['Priority'] === priority)[1];
-const hookFunction = () => one('AWS::Lambda::Function')[1];
+/** The release hook's function (the canary's, `index.canary`, shares the bundle: canary.test.ts). */
+const isHook = (r: Resource) => r.Properties['Handler'] === 'index.handler';
+const hookFunction = () => one('AWS::Lambda::Function', isHook)[1];
 const roleOf = (arn: { 'Fn::GetAtt': [string, string] }) => template.toJSON()['Resources'][arn['Fn::GetAtt'][0]] as Resource;
 const statementsOf = (roleId: string) => resources('AWS::IAM::Policy')
   .filter(([, p]) => (p.Properties['Roles'] as { Ref: string }[]).some((r) => r.Ref === roleId))
@@ -64,12 +66,43 @@ describe('the service', () => {
   });
 
   it('runs the release hook at POST_TEST_TRAFFIC_SHIFT, and only there', () => {
-    const [hookId] = one('AWS::Lambda::Function');
+    const [hookId] = one('AWS::Lambda::Function', isHook);
     expect(service().Properties['DeploymentConfiguration'].LifecycleHooks).toEqual([{
       HookTargetArn: { 'Fn::GetAtt': [hookId, 'Arn'] },
       LifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'],
       RoleArn: expect.objectContaining({ 'Fn::GetAtt': expect.any(Array) }),
     }]);
+  });
+});
+
+describe('scaling', () => {
+  const policies = () => resources('AWS::ApplicationAutoScaling::ScalingPolicy').map(([, p]) => p.Properties['TargetTrackingScalingPolicyConfiguration']);
+
+  it('tracks CPU, and the load balancer\'s requests per running task: metrics no target-group swap changes', () => {
+    expect(policies()).toHaveLength(2);
+    expect(policies().some((c) => c.PredefinedMetricSpecification?.PredefinedMetricType === 'ECSServiceAverageCPUUtilization')).toBe(true);
+    // ECS blue/green refuses ALBRequestCountPerTarget: it names the target group being swapped.
+    expect(JSON.stringify(policies())).not.toContain('ALBRequestCountPerTarget');
+    const requests = policies().find((c) => c.CustomizedMetricSpecification)!;
+    expect(requests.TargetValue).toBe(1000);
+    const queries = requests.CustomizedMetricSpecification.Metrics as Record<string, any>[];
+    const [lbId] = one('AWS::ElasticLoadBalancingV2::LoadBalancer');
+    const [serviceId] = one('AWS::ECS::Service');
+    expect(queries.find((q) => q.Id === 'requests')!['MetricStat']).toEqual({
+      Metric: { Namespace: 'AWS/ApplicationELB', MetricName: 'RequestCount', Dimensions: [{ Name: 'LoadBalancer', Value: { 'Fn::GetAtt': [lbId, 'LoadBalancerFullName'] } }] },
+      Stat: 'Sum',
+    });
+    expect(queries.find((q) => q.Id === 'tasks')!['MetricStat'].Metric).toEqual(expect.objectContaining({
+      Namespace: 'ECS/ContainerInsights',
+      MetricName: 'RunningTaskCount',
+      Dimensions: expect.arrayContaining([{ Name: 'ServiceName', Value: { 'Fn::GetAtt': [serviceId, 'Name'] } }]),
+    }));
+    expect(queries.filter((q) => q.ReturnData)).toEqual([expect.objectContaining({ Expression: 'requests / tasks' })]);
+  });
+
+  it('scales the service\'s own scalable target', () => {
+    const [targetId] = one('AWS::ApplicationAutoScaling::ScalableTarget');
+    for (const [, p] of resources('AWS::ApplicationAutoScaling::ScalingPolicy')) expect(p.Properties['ScalingTargetId']).toEqual({ Ref: targetId });
   });
 });
 
@@ -141,7 +174,7 @@ describe('the release hook', () => {
     expect(sg.Properties['SecurityGroupIngress']).toBeUndefined();
   });
 
-  it('runs as a role that can write its logs, manage its network interfaces and read the gate secret: nothing more', () => {
+  it('runs as a role that can write its logs, manage its network interfaces and read and write back the gate secret: nothing more', () => {
     const roleId = hookFunction().Properties['Role']['Fn::GetAtt'][0] as string;
     const role = template.toJSON()['Resources'][roleId] as Resource;
     expect(role.Properties['ManagedPolicyArns']).toBeUndefined();
@@ -150,7 +183,8 @@ describe('the release hook', () => {
     expect(statements).toEqual([
       { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] } },
       { actions: ['ec2:AssignPrivateIpAddresses', 'ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets', 'ec2:UnassignPrivateIpAddresses'], resource: '*' },
-      { actions: ['secretsmanager:GetSecretValue'], resource: FIXTURE_GATE_SECRET_ARN },
+      // Write too: a broker grant's rotated refresh token goes back into the secret.
+      { actions: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'], resource: FIXTURE_GATE_SECRET_ARN },
     ]);
   });
 
@@ -170,6 +204,6 @@ describe('the release hook', () => {
     const [logGroupId] = one('AWS::Logs::LogGroup', (_r, id) => id.startsWith('ReleaseHookLogs'));
     expect(outputs[OPTIONAL_OUTPUT_KEYS.deploymentStrategy]!.Value).toBe('BLUE_GREEN');
     expect(outputs[OPTIONAL_OUTPUT_KEYS.releaseHookLogGroup]!.Value).toEqual({ Ref: logGroupId });
-    expect(outputs[OPTIONAL_OUTPUT_KEYS.releaseHookFunction]!.Value).toEqual({ Ref: one('AWS::Lambda::Function')[0] });
+    expect(outputs[OPTIONAL_OUTPUT_KEYS.releaseHookFunction]!.Value).toEqual({ Ref: one('AWS::Lambda::Function', isHook)[0] });
   });
 });

@@ -44,6 +44,29 @@ describe('resolveConfig defaults', () => {
     expect(config.logRetentionDays).toBe(30);
   });
 
+  it('bounds the cache at 5 GB and 10000 ECPU/s, and leaves the log group\'s name to CloudFormation', () => {
+    expect(config.cacheDataStorageMaxGb).toBe(5);
+    expect(config.cacheEcpuPerSecondMax).toBe(10_000);
+    expect(config.logGroupName).toBeUndefined();
+  });
+
+  it('runs the broker, its secret named after the stack, the canary on the gate\'s secret', () => {
+    expect(config.authMode).toBe('broker');
+    expect(config.brokerSecretName).toBe('neonpanel-mcp/NeonPanelMcpGateway/broker');
+    // No ECS Exec unless asked: a shell into production is an access path.
+    expect(config.executeCommand).toBe(false);
+    expect(resolveConfig({ ...base, stackName: 'Staging' }).brokerSecretName).toBe('neonpanel-mcp/Staging/broker');
+    const gate = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:gate-AbCdEf';
+    expect(resolveConfig({ ...base, releaseHookTokenSecretArn: gate }).canaryTokenSecretArn).toBe(gate);
+  });
+
+  it('runs the canary every 5 minutes and notifies a topic of its own, with no address subscribed', () => {
+    expect(config.canary).toBe(true);
+    expect(config.canaryIntervalMinutes).toBe(5);
+    expect(config.alarmEmail).toBeUndefined();
+    expect(config.alarmTopicArn).toBeUndefined();
+  });
+
   it('matches the server\'s defaults for idle timeout and drain', () => {
     expect(config.albIdleTimeoutSeconds).toBe(3600);
     expect(config.drainSeconds).toBe(25);
@@ -96,6 +119,16 @@ describe('resolveConfig validation', () => {
     ['extraEnvironment', { extraEnvironment: { PORT: '80' } }, /PORT is set by the stack/],
     ['extraEnvironment', { extraEnvironment: { OAUTH_CLIENT_SECRET: 'x' } }, /from Secrets Manager/],
     ['extraEnvironment', { extraEnvironment: { UPSTREAM_API_TOKEN: 'x' } }, /looks like a secret/],
+    ['cacheDataStorageMaxGb', { cacheDataStorageMaxGb: 0 }, /between 1 and 5000/],
+    ['cacheEcpuPerSecondMax', { cacheEcpuPerSecondMax: 999 }, /between 1000 and 15000000/],
+    ['logGroupName', { logGroupName: 'no spaces allowed' }, /not a log group name/],
+    ['canaryIntervalMinutes', { canaryIntervalMinutes: 0 }, /between 1 and 60/],
+    ['authMode', { authMode: 'proxy' as never }, /must be broker or direct/],
+    ['brokerSecretName', { brokerSecretName: 'neonpanel-mcp/broker-AbCdEf' }, /not ending in "-" and six characters/],
+    ['canaryTokenSecretArn', { canaryTokenSecretArn: 'my-secret' }, /complete ARN/],
+    ['extraEnvironment', { extraEnvironment: { BROKER_VAULT_KEY: 'k1:x' } }, /BROKER_VAULT_KEY is set by the stack/],
+    ['alarmEmail', { alarmEmail: 'not an address' }, /must be an email address/],
+    ['alarmTopicArn', { alarmTopicArn: 'arn:aws:sqs:eu-west-1:111122223333:queue' }, /complete ARN of an SNS topic/],
   ])('refuses a bad %s', (setting, input, message) => {
     const error = errorOf(input);
     expect(error.setting).toBe(setting);
@@ -112,6 +145,12 @@ describe('resolveConfig validation', () => {
 
 describe('configInputFromContext', () => {
   const read = (values: Record<string, unknown>) => (key: string) => values[key];
+
+  it('reads the booleans from strings or JSON, and names one that is neither', () => {
+    expect(configInputFromContext(read({ hostedZoneId: ZONE, canary: 'false', telemetry: true, readOnly: 'true' })))
+      .toEqual(expect.objectContaining({ canary: false, telemetry: true, readOnly: true }));
+    expect(() => configInputFromContext(read({ hostedZoneId: ZONE, canary: 'off' }))).toThrow('Invalid gateway setting canary: must be true or false, got "off"');
+  });
 
   it('parses command-line strings into numbers, lists and records', () => {
     const input = configInputFromContext(read({
@@ -158,6 +197,7 @@ describe('containerEnvironment', () => {
       NEONPANEL_API_BASE: 'https://my.neonpanel.com',
       OAUTH_ISSUER: 'https://my.neonpanel.com',
       OAUTH_PROFILE: 'neonpanel',
+      AUTH_MODE: 'broker',
       TRUST_PROXY: '1',
       SHUTDOWN_DRAIN_MS: '25000',
       ALB_IDLE_TIMEOUT_SECONDS: '3600',
@@ -175,10 +215,13 @@ describe('containerEnvironment', () => {
   });
 
   it('keeps the client secret out of the environment and lists it as an ECS secret', () => {
-    const config = resolveConfig({ ...base, oauthClientSecretArn: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:mcp-AbCdEf' });
+    const config = resolveConfig({ ...base, authMode: 'direct', oauthClientSecretArn: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:mcp-AbCdEf' });
     expect(containerEnvironment(config)).not.toHaveProperty('OAUTH_CLIENT_SECRET');
     expect(containerSecretNames(config)).toEqual(['OAUTH_CLIENT_SECRET']);
-    expect(containerSecretNames(resolveConfig(base))).toEqual([]);
+    expect(containerSecretNames(resolveConfig({ ...base, authMode: 'direct' }))).toEqual([]);
+    // Broker mode: the NeonPanel client and the broker's keys, never in the environment.
+    expect(containerSecretNames(resolveConfig(base))).toEqual(['NEONPANEL_CLIENT_ID', 'NEONPANEL_CLIENT_SECRET', 'BROKER_VAULT_KEY', 'BROKER_SIGNING_KEYS']);
+    expect(Object.keys(containerEnvironment(resolveConfig(base))).filter((k) => k.startsWith('BROKER_') || k.startsWith('NEONPANEL_CLIENT'))).toEqual([]);
   });
 });
 

@@ -51,12 +51,16 @@ describe('cdk-nag AwsSolutions', () => {
       'AwsSolutions-ECS2',
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers]',
       // The task execution role (ecr:GetAuthorizationToken), the release hook's role (its network
-      // interfaces) and the task role (X-Ray, for the telemetry collector).
+      // interfaces), the task role (X-Ray, for the telemetry collector) and the canary's role
+      // (cloudwatch:PutMetricData, conditioned on the namespace).
+      'AwsSolutions-IAM5[Resource::*]',
       'AwsSolutions-IAM5[Resource::*]',
       'AwsSolutions-IAM5[Resource::*]',
       'AwsSolutions-IAM5[Resource::*]',
       // The collector's log streams within the metrics log group.
       'AwsSolutions-IAM5[Resource::<TelemetryMetricsLogsC5760B77.Arn>:*]',
+      // The broker secret, by name: its grant ends in the suffix wildcard of that one name.
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:neonpanel-mcp/NeonPanelMcpGateway/broker-??????]',
       'AwsSolutions-S1',
       // The cache user's password: ElastiCache RBAC passwords have no Secrets Manager rotation.
       'AwsSolutions-SMG4',

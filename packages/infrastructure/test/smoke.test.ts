@@ -72,7 +72,9 @@ beforeAll(async () => {
 
   port = await freePort();
   const dummy = 'https://127.0.0.1:9';
-  const config = resolveConfig({ hostedZoneId: 'Z0123456789EXAMPLE', oauthIssuer: dummy, oauthJwksUri: `${dummy}/jwks` });
+  // Direct mode: broker mode needs the keys and the NeonPanel client from its secret, which
+  // this process-level check of the image's layout and start-up does not have.
+  const config = resolveConfig({ hostedZoneId: 'Z0123456789EXAMPLE', authMode: 'direct', oauthIssuer: dummy, oauthJwksUri: `${dummy}/jwks` });
   const env: NodeJS.ProcessEnv = {
     PATH: process.env['PATH'],
     ...runtime.env,

@@ -1,7 +1,7 @@
 /**
  * A second configuration, synthesized once: defaults everywhere except pinned zones, ARM64,
  * stateless sessions, no client secret, the rolling deployment strategy (for accounts
- * that cannot use ECS blue/green), and no shared store.
+ * that cannot use ECS blue/green), no shared store, direct auth (no broker), and ECS Exec on.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -20,6 +20,8 @@ beforeAll(() => {
     sessionMode: 'stateless',
     deploymentStrategy: 'rolling',
     sharedStore: 'none',
+    authMode: 'direct',
+    executeCommand: 'true',
   });
   template = synth.template;
 });
@@ -51,7 +53,11 @@ it('uses the defaults: NeonPanel endpoints, 2-6 tasks, 30-day logs, no secrets',
     OAUTH_ISSUER: 'https://my.neonpanel.com',
     OAUTH_PROFILE: 'neonpanel',
     MCP_SESSION_MODE: 'stateless',
+    AUTH_MODE: 'direct',
   }));
+  // No broker secrets, and no cluster mode without the serverless cache.
+  expect(env).not.toHaveProperty('REDIS_MODE');
+  expect((template.toJSON()['Outputs'] as Record<string, unknown>)['NeonPanelCallbackUrl']).toBeUndefined();
   // Found through the issuer's metadata by the server, never guessed by the stack.
   expect(env).not.toHaveProperty('OAUTH_JWKS_URI');
   expect(env).not.toHaveProperty('OAUTH_AUDIENCE');
@@ -59,7 +65,8 @@ it('uses the defaults: NeonPanel endpoints, 2-6 tasks, 30-day logs, no secrets',
   expect(containerDefinition()['Secrets']).toBeUndefined();
   template.hasResourceProperties('AWS::ECS::Service', { DesiredCount: 2 });
   template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 2, MaxCapacity: 6 });
-  template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/neonpanel-mcp/gateway', RetentionInDays: 30 });
+  const logGroupId = (containerDefinition()['LogConfiguration'].Options['awslogs-group'] as { Ref: string }).Ref;
+  expect(template.toJSON()['Resources'][logGroupId].Properties).toEqual({ RetentionInDays: 30 });
   template.hasResourceProperties('AWS::ECS::TaskDefinition', { Cpu: '512', Memory: '1024' });
 });
 
@@ -78,7 +85,8 @@ describe('rolling mode', () => {
     expect(config.Alarms.Rollback).toBe(true);
     expect(config.LifecycleHooks).toBeUndefined();
     expect(config.BakeTimeInMinutes).toBeUndefined();
-    template.resourceCountIs('AWS::Lambda::Function', 0);
+    // The canary's function only: no release hook.
+    expect(Object.values(template.findResources('AWS::Lambda::Function')).map((f) => f['Properties'].Handler)).toEqual(['index.canary']);
     template.resourceCountIs('AWS::ElasticLoadBalancingV2::ListenerRule', 0);
     template.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 1);
     expect((template.toJSON()['Outputs'] as Record<string, { Value: unknown }>)['DeploymentStrategy']!.Value).toBe('ROLLING');
@@ -103,4 +111,19 @@ it('runs without the shared store when asked: no cache, no REDIS_URL, and cookie
   const [tg] = Object.values(template.findResources('AWS::ElasticLoadBalancingV2::TargetGroup'));
   const attributes = Object.fromEntries((tg!['Properties'].TargetGroupAttributes as { Key: string; Value: string }[]).map((a) => [a.Key, a.Value]));
   expect(attributes['stickiness.enabled']).toBe('true');
+});
+
+it('turns ECS Exec on with the three writable directories its agent needs on a read-only root', () => {
+  const [service] = Object.values(template.findResources('AWS::ECS::Service'));
+  expect(service!['Properties'].EnableExecuteCommand).toBe(true);
+  const container = containerDefinition();
+  expect(container['ReadonlyRootFilesystem']).toBe(true);
+  expect((container['MountPoints'] as { ContainerPath: string; ReadOnly: boolean }[]).map((m) => `${m.ContainerPath} ${String(m.ReadOnly)}`).sort())
+    .toEqual(['/managed-agents false', '/tmp false', '/var/lib/amazon/ssm false', '/var/log/amazon/ssm false']);
+  const [task] = Object.values(template.findResources('AWS::ECS::TaskDefinition'));
+  const taskRoleId = task!['Properties'].TaskRoleArn['Fn::GetAtt'][0] as string;
+  const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((p) => (p['Properties'].Roles as { Ref: string }[]).some((r) => r.Ref === taskRoleId))
+    .flatMap((p) => p['Properties'].PolicyDocument.Statement as { Action: string | string[] }[]);
+  expect(statements.flatMap((st) => [st.Action].flat())).toEqual(expect.arrayContaining(['ssmmessages:CreateControlChannel', 'ssmmessages:OpenDataChannel']));
 });

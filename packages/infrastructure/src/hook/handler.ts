@@ -8,9 +8,11 @@
  * redactor that knows the tokens, so a token can reach the logs by no path.
  */
 import { redactor } from '@neonpanel-mcp/e2e';
+import type { InvocationContext } from './deadline.js';
+import { runGateMatrix } from './gate-run.js';
 import { GATE_STAGE, parseHookEvent, previousAttempts, type HookEvent, type HookResponse } from './contract.js';
 import type { GateTokens, MatrixRunner } from './matrix.js';
-import { decide, failure, VERDICT_EVENT, type MatrixOutcome, type VerdictRecord } from './verdict.js';
+import { decide, failure, VERDICT_EVENT, type VerdictRecord } from './verdict.js';
 
 export interface ReleaseHookSettings {
   /** The URL the matrix runs against: the public URL; the test rule routes this function's requests to green. */
@@ -34,26 +36,7 @@ export interface ReleaseHookDependencies {
   log: (line: string) => void;
 }
 
-/** The part of the Lambda context the handler uses. */
-export interface InvocationContext {
-  getRemainingTimeInMillis(): number;
-}
-
-class DeadlineExceeded extends Error {}
-
-
-async function withDeadline<T>(work: Promise<T>, ms: number | undefined): Promise<T> {
-  if (ms === undefined) return work;
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DeadlineExceeded()), Math.max(0, ms));
-  });
-  try {
-    return await Promise.race([work, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+export type { InvocationContext };
 
 export function createReleaseHook(settings: ReleaseHookSettings, deps: ReleaseHookDependencies) {
   return async function releaseHook(rawEvent: unknown, context?: InvocationContext): Promise<HookResponse> {
@@ -77,39 +60,15 @@ export function createReleaseHook(settings: ReleaseHookSettings, deps: ReleaseHo
       return result.response;
     }
 
-    let tokens: GateTokens | undefined;
-    if (deps.readTokens) {
-      try {
-        tokens = await deps.readTokens();
-      } catch (error) {
-        const result = failure(event, attempt, `could not read the real-token cases' token: ${(error as Error).message}`);
-        emit(result.record);
-        return result.response;
-      }
-      redact = redactor([tokens.token, tokens.limitedToken]);
-    }
-
-    const budget = context ? context.getRemainingTimeInMillis() - settings.reserveMs : undefined;
-    let report: MatrixOutcome;
-    try {
-      report = await withDeadline(deps.runMatrix({
-        url: settings.url,
-        timeoutMs: settings.timeoutMs,
-        ...(tokens ? { token: tokens.token } : {}),
-        ...(tokens?.limitedToken ? { limitedToken: tokens.limitedToken } : {}),
-        ...(settings.readTool ? { readTool: settings.readTool } : {}),
-        ...(tokens?.limitedToken && settings.scopeProbeTool ? { scopeProbeTool: settings.scopeProbeTool } : {}),
-      }), budget);
-    } catch (error) {
-      const reason = error instanceof DeadlineExceeded
-        ? `the matrix did not finish within ${String(Math.round((budget ?? 0) / 1000))} s, before the function's own deadline`
-        : `the matrix could not run: ${(error as Error).message ?? String(error)}`;
-      const result = failure(event, attempt, reason);
+    const run = await runGateMatrix(settings, deps, context);
+    if (run.tokens) redact = redactor([run.tokens.token, run.tokens.limitedToken]);
+    if ('failure' in run) {
+      const result = failure(event, attempt, run.failure);
       emit(result.record);
       return result.response;
     }
 
-    const result = decide(event, attempt, report, settings);
+    const result = decide(event, attempt, run.report, settings);
     emit(result.record);
     return result.response;
   };

@@ -20,3 +20,19 @@ export interface GateTokens {
   token: string;
   limitedToken?: string;
 }
+
+/** The runner's options for one run: the settings' URL and tools, the tokens when there are some. */
+export function matrixRunOptions(
+  settings: { url: string; timeoutMs: number; readTool?: string; scopeProbeTool?: string },
+  tokens: GateTokens | undefined,
+): MatrixRunOptions {
+  return {
+    url: settings.url,
+    timeoutMs: settings.timeoutMs,
+    ...(tokens ? { token: tokens.token } : {}),
+    ...(tokens?.limitedToken ? { limitedToken: tokens.limitedToken } : {}),
+    ...(settings.readTool ? { readTool: settings.readTool } : {}),
+    // The scope case needs the limited token; without it the probe tool means nothing.
+    ...(tokens?.limitedToken && settings.scopeProbeTool ? { scopeProbeTool: settings.scopeProbeTool } : {}),
+  };
+}

@@ -1,6 +1,7 @@
 /**
  * The hook's settings from the Lambda environment (the stack sets them; lib/constructs/release-hook.ts).
  * The only reader of process.env in the hook; a bad value throws one sentence naming the variable.
+ * The canary (src/canary/settings.ts) shares the bundle, the variable names and `matrixSettingsFromEnv`.
  */
 import type { ReleaseHookSettings } from './handler.js';
 
@@ -18,7 +19,17 @@ export interface HookEnvironmentSettings extends ReleaseHookSettings {
   tokenSecretArn: string | undefined;
 }
 
-function integer(env: Record<string, string | undefined>, name: string, fallback: number, min: number, max: number): number {
+/** What the hook and the canary both need to run the matrix. */
+export interface MatrixEnvironmentSettings {
+  url: string;
+  timeoutMs: number;
+  reserveMs: number;
+  tokenSecretArn: string | undefined;
+  readTool?: string;
+  scopeProbeTool?: string;
+}
+
+export function integer(env: Record<string, string | undefined>, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
@@ -26,7 +37,7 @@ function integer(env: Record<string, string | undefined>, name: string, fallback
   return value;
 }
 
-export function hookSettingsFromEnv(env: Record<string, string | undefined>): HookEnvironmentSettings {
+export function matrixSettingsFromEnv(env: Record<string, string | undefined>): MatrixEnvironmentSettings {
   const url = env[HOOK_ENV.url];
   if (!url) throw new Error(`${HOOK_ENV.url} is required: the URL the matrix runs against`);
   try {
@@ -38,11 +49,17 @@ export function hookSettingsFromEnv(env: Record<string, string | undefined>): Ho
   return {
     url,
     timeoutMs: integer(env, HOOK_ENV.timeoutMs, 5_000, 100, 60_000),
-    maxAttempts: integer(env, HOOK_ENV.maxAttempts, 4, 1, 20),
-    retryDelaySeconds: integer(env, HOOK_ENV.retryDelaySeconds, 30, 1, 900),
     reserveMs: 10_000,
     tokenSecretArn: env[HOOK_ENV.tokenSecretArn] || undefined,
     ...(env[HOOK_ENV.readTool] ? { readTool: env[HOOK_ENV.readTool] } : {}),
     ...(env[HOOK_ENV.scopeProbeTool] ? { scopeProbeTool: env[HOOK_ENV.scopeProbeTool] } : {}),
+  };
+}
+
+export function hookSettingsFromEnv(env: Record<string, string | undefined>): HookEnvironmentSettings {
+  return {
+    ...matrixSettingsFromEnv(env),
+    maxAttempts: integer(env, HOOK_ENV.maxAttempts, 4, 1, 20),
+    retryDelaySeconds: integer(env, HOOK_ENV.retryDelaySeconds, 30, 1, 900),
   };
 }

@@ -4,8 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import type { CdkRunner } from './deploy.js';
-import { OpsError } from './types.js';
+import { OpsError, type CdkRunner } from './types.js';
 
 export interface CdkRunnerOptions {
   /** Directory holding cdk.json. */

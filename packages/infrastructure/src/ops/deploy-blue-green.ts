@@ -8,14 +8,13 @@
  */
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { ECSClient, ServiceDeployment } from '@aws-sdk/client-ecs';
-import type { CdkRunner } from './deploy.js';
 import { describeService, label, parseRevision, type ServiceRef } from './ecs-service.js';
 import { describeVerdict, hookVerdicts } from './hook-verdict.js';
 import {
   describeDeployment, isRollback, isTerminal, listDeployments, PRODUCTION_STAGES, revisionTaskDefinitions,
 } from './service-deployments.js';
 import type { StackOutputs } from './stack-outputs.js';
-import { DEFAULT_FOLLOW, type FollowSettings, type Output } from './types.js';
+import { DEFAULT_FOLLOW, type CdkRunner, type FollowSettings, type Output } from './types.js';
 import type { VerdictRecord } from '../hook/verdict.js';
 
 export interface BlueGreenDeployOptions {

@@ -15,9 +15,7 @@ import { describeService, label, listActiveRevisions, parseRevision, type Revisi
 import { describeGate, runGate } from './gate.js';
 import { DRIFT_NOTE, executeRollback, planRollback, type RollbackPlan } from './rollback.js';
 import { findStackOutputs, isBlueGreen, readStackOutputs, type StackOutputs } from './stack-outputs.js';
-import { OpsError, type FollowSettings, type Gate, type GateRetrySettings, type Output, type WaitSettings } from './types.js';
-
-export type CdkRunner = (args: string[]) => Promise<number>;
+import { OpsError, type CdkRunner, type FollowSettings, type Gate, type GateRetrySettings, type Output, type WaitSettings } from './types.js';
 
 export interface DeployOptions {
   stackName: string;

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 /**
- * Entry point of `pnpm run deploy | rollback | status` (see cli.ts). Wires the real AWS
- * clients, the cdk CLI and the e2e matrix as the gate.
+ * Entry point of `pnpm run deploy | rollback | status | broker:register | broker:keys` (see
+ * cli.ts). Wires the real AWS clients, the cdk CLI and the e2e matrix as the gate.
  */
 import path from 'node:path';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { repositoryRoot } from '../../lib/paths.js';
 import { cdkRunner } from './cdk.js';
 import { runCli } from './cli.js';
@@ -36,6 +37,7 @@ const code = await runCli(process.argv.slice(2), {
   cfn: (region) => new CloudFormationClient(regionOption(region)),
   ecs: (region) => new ECSClient(regionOption(region)),
   logs: (region) => new CloudWatchLogsClient(regionOption(region)),
+  secrets: (region) => new SecretsManagerClient(regionOption(region)),
   gate: loadGate,
   runCdk: cdkRunner({ cwd: path.join(repositoryRoot(), 'packages/infrastructure') }),
   output: {

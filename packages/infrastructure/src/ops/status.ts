@@ -1,7 +1,8 @@
 /**
  * `pnpm run status`: running and desired task counts, the primary deployment's task
  * definition, the last deployment's revisions (previous → new) and lifecycle outcome, the
- * release hook's verdict on it (blue/green), and whether ECS rolled it back and why.
+ * release hook's verdict on it (blue/green), the canary's last verdict, and whether ECS rolled
+ * the deployment back and why.
  */
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
@@ -12,11 +13,16 @@ import {
   type ServiceDeployment,
 } from '@aws-sdk/client-ecs';
 import { describeService, label, parseRevision } from './ecs-service.js';
+import { describeCanaryVerdict, lastCanaryVerdict } from './canary-verdict.js';
 import { describeVerdict, hookVerdicts } from './hook-verdict.js';
 import { revisionTaskDefinitions } from './service-deployments.js';
 import { readStackOutputs } from './stack-outputs.js';
 import { awsError, type Output } from './types.js';
 import type { VerdictRecord } from '../hook/verdict.js';
+import type { CanaryVerdictRecord } from '../canary/verdict.js';
+
+/** How far back `status` looks for the canary's last run: more than the longest interval (60 min). */
+export const CANARY_LOOKBACK_MS = 2 * 60 * 60 * 1000;
 
 export interface StatusReport {
   cluster: string;
@@ -43,6 +49,11 @@ export interface StatusReport {
   } | undefined;
   /** ECS rolled the latest deployment back on its own. */
   rolledBack: boolean;
+  /**
+   * The canary's last verdict; `none` when it has not run within `CANARY_LOOKBACK_MS`;
+   * undefined when the stack has no canary (or no log reader was given).
+   */
+  canary: CanaryVerdictRecord | 'none' | undefined;
 }
 
 async function latestServiceDeployment(ecs: ECSClient, cluster: string, service: string): Promise<ServiceDeployment | undefined> {
@@ -71,7 +82,7 @@ function revisionName(taskDefinitionOrArn: string): string {
   }
 }
 
-export async function readStatus(cfn: CloudFormationClient, ecs: ECSClient, stackName: string, logs?: CloudWatchLogsClient): Promise<StatusReport> {
+export async function readStatus(cfn: CloudFormationClient, ecs: ECSClient, stackName: string, logs?: CloudWatchLogsClient, now: Date = new Date()): Promise<StatusReport> {
   const outputs = await readStackOutputs(cfn, stackName);
   const service = await describeService(ecs, { cluster: outputs.clusterName, service: outputs.serviceName });
   const primary = service.deployments?.find((d) => d.status === 'PRIMARY');
@@ -87,6 +98,9 @@ export async function readStatus(cfn: CloudFormationClient, ecs: ECSClient, stac
     hookVerdict = (await hookVerdicts(logs, outputs.releaseHookLogGroup, latest.serviceDeploymentArn, since))
       .filter((v) => v.hookStatus !== 'IN_PROGRESS').at(-1);
   }
+  const canary = outputs.canaryLogGroup && logs
+    ? (await lastCanaryVerdict(logs, outputs.canaryLogGroup, new Date(now.getTime() - CANARY_LOOKBACK_MS))) ?? 'none'
+    : undefined;
   const rolledBack = latest?.status?.startsWith('ROLLBACK') === true
     || (primary?.rolloutState === 'FAILED' && /circuit breaker/i.test(primary.rolloutStateReason ?? ''));
   return {
@@ -110,6 +124,7 @@ export async function readStatus(cfn: CloudFormationClient, ecs: ECSClient, stac
       rollbackReason: latest.rollback?.reason,
     },
     rolledBack,
+    canary,
   };
 }
 
@@ -133,6 +148,8 @@ export function formatStatus(status: StatusReport): string[] {
     if (last.newRevision) lines.push(`Last deployment revisions: previous ${last.previousRevisions.join(', ') || 'none'} → new ${last.newRevision}`);
     if (last.hookVerdict) lines.push(...describeVerdict(last.hookVerdict).map((l, i) => (i === 0 ? `Release hook: ${l}` : l)));
   }
+  if (status.canary === 'none') lines.push(`Canary: no run in the last ${String(CANARY_LOOKBACK_MS / 3_600_000)} hours (check its schedule and its function's errors)`);
+  else if (status.canary) lines.push(...describeCanaryVerdict(status.canary).map((l, i) => (i === 0 ? `Canary: ${l}` : l)));
   const cause = last?.hookVerdict?.hookStatus === 'FAILED' ? 'the release hook'
     : last?.circuitBreaker === 'TRIGGERED' ? 'the circuit breaker' : last?.alarms === 'TRIGGERED' ? 'a deployment alarm' : 'ECS';
   lines.push(status.rolledBack

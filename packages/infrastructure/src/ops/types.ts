@@ -10,6 +10,8 @@ export interface GateCaseResult {
   ok: boolean;
   expected: string;
   got: string;
+  /** How long the case took, in ms (the canary's latency). */
+  durationMs?: number;
 }
 
 export interface MatrixReport {
@@ -19,6 +21,9 @@ export interface MatrixReport {
   unreachable: boolean;
   results: GateCaseResult[];
 }
+
+/** Runs the cdk CLI with these arguments and resolves to its exit code (cdk.ts; fakes in tests). */
+export type CdkRunner = (args: string[]) => Promise<number>;
 
 /** Runs the e2e matrix against a URL. The real one is `runMatrix` from @neonpanel-mcp/e2e. */
 export type Gate = (url: string) => Promise<MatrixReport>;

@@ -67,3 +67,15 @@ it('passes the correct server', async () => {
   const { response } = await invokeBundle({ GATE_URL: server.url, GATE_TIMEOUT_MS: '3000' });
   expect(response).toEqual({ hookStatus: 'SUCCEEDED' });
 }, 60_000);
+
+it('exports the canary entry beside the hook\'s, each built on first use from its own function\'s environment', () => {
+  const script = `
+    const bundle = await import(${JSON.stringify(pathToFileURL(path.join(outdir, 'index.mjs')).href)});
+    let missing;
+    try { await bundle.canary({}); } catch (error) { missing = error.message; }
+    process.stdout.write(JSON.stringify({ handler: typeof bundle.handler, canary: typeof bundle.canary, missing }));`;
+  // No variables at all: importing must not need them; the canary's first run names the one it lacks.
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env: { PATH: process.env['PATH'] ?? '' }, encoding: 'utf8' });
+  expect(run.stderr).toBe('');
+  expect(JSON.parse(run.stdout)).toEqual({ handler: 'function', canary: 'function', missing: expect.stringContaining('CANARY_METRICS_NAMESPACE is required') });
+});

@@ -97,7 +97,7 @@ export const failedVerdict = () => verdict({
 });
 
 /** How Lambda's text log format writes a console.log line. */
-export const lambdaLine = (record: VerdictRecord) => `2026-12-02T15:04:05.678Z\tc0ffee00-0000-4000-8000-000000000000\tINFO\t${JSON.stringify(record)}\n`;
+export const lambdaLine = (record: object) => `2026-12-02T15:04:05.678Z\tc0ffee00-0000-4000-8000-000000000000\tINFO\t${JSON.stringify(record)}\n`;
 
 export function logsWith(...records: VerdictRecord[]): { logs: CloudWatchLogsClient; logsMock: AwsStub<any, any, any> } {
   const logs = new CloudWatchLogsClient({ region: 'us-east-1' });

@@ -15,7 +15,17 @@ describe('parseCommandLine', () => {
   it('defaults the stack and passes unknown deploy options to cdk', () => {
     expect(parseCommandLine(['deploy', '--require-approval', 'never'])).toEqual({
       command: 'deploy', stackName: STACK, region: undefined, to: undefined, cdkArgs: ['--require-approval', 'never'],
+      broker: { issuer: 'https://my.neonpanel.com', domainName: 'mcp.neonpanel.com', authMethod: 'client_secret_basic', secretName: undefined, write: false },
     });
+  });
+
+  it('reads the broker commands\' options, and only for them', () => {
+    expect(parseCommandLine(['register', '--issuer', 'https://np.example.test', '--domain', 'MCP.Example.Test', '--auth-method=client_secret_post', '--write']).broker)
+      .toEqual({ issuer: 'https://np.example.test', domainName: 'mcp.example.test', authMethod: 'client_secret_post', secretName: undefined, write: true });
+    expect(parseCommandLine(['keys', '--secret', 'my/broker']).broker.secretName).toBe('my/broker');
+    expect(() => parseCommandLine(['keys', '--issuer', 'https://x.test'])).toThrow('Unknown option for keys: --issuer');
+    expect(() => parseCommandLine(['status', '--write'])).toThrow('Unknown option for status: --write');
+    expect(() => parseCommandLine(['register', '--auth-method', 'none'])).toThrow('--auth-method must be client_secret_basic or client_secret_post');
   });
 
   it('keeps the CDK app on the chosen stack and region', () => {
