@@ -149,6 +149,7 @@ const EnvSchema = z.object({
   BROKER_ACCESS_TOKEN_TTL_SECONDS: intIn(60, 3_600).default(900),
   BROKER_CLIENTS: z.string().optional(),
   BROKER_REGISTRATIONS_PER_HOUR: intIn(1, 100_000).default(20),
+  BROKER_VAULT_CACHE_MS: intIn(0, 60_000).default(60_000),
   BROKER_CIMD_ALLOW_LOOPBACK: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
 });
 
@@ -298,6 +299,8 @@ export interface BrokerConfig {
   registrationsPerHour: number;
   /** Test-only: a CIMD document may be fetched from loopback (never in production). */
   cimdAllowLoopback: boolean;
+  /** How long a decrypted vault entry stays in this process (0: never cached; at most 60 s). */
+  vaultCacheMs: number;
 }
 
 export interface VaultKey {
@@ -546,6 +549,7 @@ export function loadConfig(env: Env = process.env): Config {
       clients: parseBrokerClients(e.BROKER_CLIENTS),
       registrationsPerHour: e.BROKER_REGISTRATIONS_PER_HOUR,
       cimdAllowLoopback: e.BROKER_CIMD_ALLOW_LOOPBACK === 'true',
+      vaultCacheMs: e.BROKER_VAULT_CACHE_MS,
     },
   };
   return Object.freeze(config);

@@ -174,7 +174,10 @@ export function createNeonPanelClient(config: Config, logger: Logger, options: N
 
   async function bearerFor(context: UpstreamCallContext): Promise<string> {
     if (options.upstreamToken) {
-      const granted = await options.upstreamToken.tokenFor(context.auth, context.signal);
+      // A vault or refresh failure is NeonPanel being unavailable to this call, not a bug.
+      const granted = await options.upstreamToken.tokenFor(context.auth, context.signal).catch((error: unknown) => {
+        throw error instanceof NeonPanelError ? error : new NeonPanelError({ kind: 'unavailable', toolMessage: NEONPANEL_MESSAGES.unavailable, failure: 'token_exchange' });
+      });
       if (granted === undefined) throw new NeonPanelError({ kind: 'unauthorized', toolMessage: NEONPANEL_MESSAGES.unauthorized, failure: 'no_token' });
       return granted;
     }

@@ -58,7 +58,7 @@ export function isProviderPath(path: string): boolean {
 
 export function brokerVault(config: Config, store: SharedStore) {
   const vaultKeys = config.broker.vaultKeys ?? [ephemeralVaultKey()];
-  const vault = createTokenVault({ store: store.broker, cipher: createVaultCipher(vaultKeys) });
+  const vault = createTokenVault({ store: store.broker, cipher: createVaultCipher(vaultKeys), cacheTtlMs: config.broker.vaultCacheMs });
   return { vaultKeys, vault, grants: createGrantRevoker(store.broker, vault) };
 }
 

@@ -27,7 +27,7 @@ export interface VaultEntry {
 export interface TokenVaultOptions {
   store: BrokerStore;
   cipher: VaultCipher;
-  /** Longest a decrypted entry stays in this process. Default (and cap) 60 000 ms. */
+  /** Longest a decrypted entry stays in this process. Default (and cap) 60 000 ms; 0 turns the cache off. */
   cacheTtlMs?: number;
   /** Most decrypted entries kept. Default 10 000. */
   cacheMax?: number;
@@ -46,10 +46,11 @@ export interface TokenVault {
 
 export function createTokenVault(options: TokenVaultOptions): TokenVault {
   const { store, cipher } = options;
-  const cache = new LRUCache<string, VaultEntry>({
-    max: options.cacheMax ?? 10_000,
-    ttl: Math.min(options.cacheTtlMs ?? MAX_DECRYPTED_CACHE_MS, MAX_DECRYPTED_CACHE_MS),
-  });
+  const ttl = Math.min(options.cacheTtlMs ?? MAX_DECRYPTED_CACHE_MS, MAX_DECRYPTED_CACHE_MS);
+  // lru-cache reads ttl 0 as "forever": no caching at all is max 1 with every entry dropped.
+  const cache = ttl > 0
+    ? new LRUCache<string, VaultEntry>({ max: options.cacheMax ?? 10_000, ttl })
+    : { get: () => undefined, set: () => undefined, delete: () => false };
 
   async function loadFresh(grantId: string): Promise<VaultEntry | undefined> {
     const record = await store.read(brokerKeys.vault(grantId));

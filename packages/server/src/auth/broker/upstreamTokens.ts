@@ -36,6 +36,14 @@ export const grantIdOf = (auth: AuthInfo): string | undefined => {
   return typeof value === 'string' ? value : undefined;
 };
 
+/** Another task held the grant's refresh lock for longer than a refresh may take. */
+export class UpstreamRefreshTimeoutError extends Error {
+  constructor() {
+    super('NeonPanel\'s token could not be refreshed in time. Try again shortly.');
+    this.name = 'UpstreamRefreshTimeoutError';
+  }
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function createUpstreamTokens(options: UpstreamTokensOptions): UpstreamTokenSource & { refreshes: number } {
@@ -46,14 +54,18 @@ export function createUpstreamTokens(options: UpstreamTokensOptions): UpstreamTo
   const fresh = (entry: VaultEntry) => entry.tokens.expiresAt - skewMs > now();
   const state = { refreshes: 0 };
 
-  async function refreshUnderLock(grantId: string): Promise<VaultEntry | undefined> {
+  /**
+   * Refreshes the grant's token unless someone already replaced `stale`. Undefined when the
+   * lock is held elsewhere (the caller waits for that task's result) or the grant is gone.
+   */
+  async function refreshUnderLock(grantId: string, stale: string): Promise<VaultEntry | undefined> {
     const owner = randomUUID();
     const lockKey = brokerKeys.refreshLock(grantId);
     if (!(await options.store.lock(lockKey, owner, lockTtlMs))) return undefined;
     try {
-      // Another task may have refreshed between our read and our lock.
+      // Another task may have refreshed between our read and our lock: use its token.
       const current = await options.vault.loadFresh(grantId);
-      if (!current || fresh(current)) return current;
+      if (!current || current.tokens.accessToken !== stale) return current;
       if (!current.tokens.refreshToken) throw new UpstreamGrantRejectedError();
       const tokens = await options.login.refresh(current.tokens.refreshToken);
       state.refreshes++;
@@ -80,14 +92,17 @@ export function createUpstreamTokens(options: UpstreamTokensOptions): UpstreamTo
     const entry = await options.vault.load(grantId);
     if (!entry) return undefined;
     if (fresh(entry)) return entry.tokens.accessToken;
+    // Refresh once per grant: whoever holds the lock refreshes; everyone else takes the
+    // first token that replaces the stale one.
+    const stale = entry.tokens.accessToken;
     const deadline = now() + lockTtlMs;
     for (;;) {
-      const refreshed = await refreshUnderLock(grantId);
+      const refreshed = await refreshUnderLock(grantId, stale);
       if (refreshed) return refreshed.tokens.accessToken;
       const seen = await options.vault.loadFresh(grantId);
       if (!seen) return undefined;
-      if (fresh(seen)) return seen.tokens.accessToken;
-      if (now() > deadline) return undefined;
+      if (seen.tokens.accessToken !== stale) return seen.tokens.accessToken;
+      if (now() > deadline) throw new UpstreamRefreshTimeoutError();
       await sleep(pollMs);
     }
   }
