@@ -37,7 +37,7 @@ describe('vault cipher', () => {
     expect(() => cipher.open(sealed, 'grant-2')).toThrow();
     const [kid, iv, body] = sealed.split('.');
     const flipped = Buffer.from(body!, 'base64url');
-    flipped[0] ^= 1;
+    flipped[0] = flipped[0]! ^ 1;
     expect(() => cipher.open(`${kid}.${iv}.${flipped.toString('base64url')}`, 'grant-1')).toThrow();
   });
 
