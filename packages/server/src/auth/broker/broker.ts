@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Router } from 'express';
 import { Agent } from 'undici';
-import { Provider, errors } from 'oidc-provider';
+import type Provider from 'oidc-provider';
 import type { Config } from '../../config.js';
 import { resourceIdentifiers } from '../../config.js';
 import type { Logger } from '../../logger.js';
@@ -64,6 +64,9 @@ export function brokerVault(config: Config, store: SharedStore) {
 
 export async function createBroker(deps: BrokerDeps): Promise<Broker> {
   const { config, store, logger } = deps;
+  // Loaded only in broker mode: importing oidc-provider prints a notice on Node < 22, which
+  // must not be a second line after a configuration error (main.ts prints exactly one).
+  const { Provider, errors } = await import('oidc-provider');
   const base = config.publicBaseUrl;
   const { vaultKeys, vault, grants } = brokerVault(config, store);
   const signingKeys = await signingKeysFrom(config.broker.signingKeys);
