@@ -11,6 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { loadConfig, resourceIdentifiers, type Env } from '../../src/config.js';
 import { createLogger, type Logger } from '../../src/logger.js';
+import type { Telemetry } from '../../src/telemetry/telemetry.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { startAuthorizationServer, type RunningAuthorizationServer } from '../../src/dev/authServer/index.js';
 import { devBrokerClient, DEV_BROKER_CLIENT_ID, DEV_BROKER_CLIENT_SECRET } from '../../src/dev/authServer/devStack.js';
@@ -26,6 +27,8 @@ export interface BrokerStackOptions {
   /** How many servers (tasks) share the public URL. Default 1. */
   tasks?: number;
   logger?: Logger;
+  /** Telemetry for every task (tests: in-memory exporters, for the leak scan). */
+  telemetry?: Telemetry;
 }
 
 export interface BrokerStack {
@@ -96,7 +99,7 @@ export async function startBrokerStack(options: BrokerStackOptions = {}): Promis
     };
     const servers: RunningServer[] = [];
     for (const port of ports) {
-      const server = await startServer(loadConfig({ ...env, PORT: String(port) }), { logger: options.logger ?? createLogger('silent') });
+      const server = await startServer(loadConfig({ ...env, PORT: String(port) }), { logger: options.logger ?? createLogger('silent'), ...(options.telemetry ? { telemetry: options.telemetry } : {}) });
       stops.push(() => server.shutdown('broker stack closed'));
       servers.push(server);
     }

@@ -85,7 +85,7 @@ export function consentRoutes(options: ConsentRoutesOptions): Router {
       const clientId = String(details.params['client_id']);
       const client = await provider.Client.find(clientId);
       const cookieValue = readCookie(req, cookieName) ?? newCookieValue();
-      res.setHeader('set-cookie', consentCookieHeader(options.secure, cookieValue, STATE_TTL_MS / 1000));
+      res.appendHeader('set-cookie', consentCookieHeader(options.secure, cookieValue, STATE_TTL_MS / 1000));
       const requested = asList(details.params['scope']).filter((s) => tools.has(s));
       sendPage(res, 200, renderConsentPage({
         action: `${INTERACTION_PATH}/${encodeURIComponent(details.uid)}/consent`,

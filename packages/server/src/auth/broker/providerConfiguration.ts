@@ -108,6 +108,9 @@ export function brokerProviderConfiguration(input: BrokerProviderInput): Configu
     clients: input.clients.map((c) => ({ token_endpoint_auth_method: 'none', ...c }) as unknown as ClientMetadata),
     cookies: {
       keys: input.cookieKeys,
+      // Our own names: cookies ignore ports, and in development NeonPanel's stand-in (also
+      // oidc-provider) runs on the same host with the default names.
+      names: { session: 'mcp_broker_session', interaction: 'mcp_broker_interaction', resume: 'mcp_broker_resume' },
       long: { httpOnly: true, sameSite: 'lax' },
       short: { httpOnly: true, sameSite: 'lax' },
     },
@@ -152,6 +155,8 @@ export function brokerProviderConfiguration(input: BrokerProviderInput): Configu
       rpInitiatedLogout: { enabled: false },
       clientIdMetadataDocument: {
         enabled: true,
+        // The draft oidc-provider implements; acknowledging it pins us to that version's behaviour.
+        ack: 'draft-02',
         allowFetch: (_ctx, clientId) => cimdFetchAllowed(clientId, { allowLoopback: input.cimdAllowLoopback }),
         cacheDuration: { min: 30, max: 3600 },
       },
