@@ -12,6 +12,7 @@ import { createVaultCipher } from '../../../src/auth/broker/vaultCipher.js';
 import { createTokenVault } from '../../../src/auth/broker/tokenVault.js';
 import { createGrantRevoker } from '../../../src/auth/broker/grants.js';
 import { oidcAdapterFactory } from '../../../src/auth/broker/oidcAdapter.js';
+import { brokerKeys } from '../../../src/auth/broker/keys.js';
 import { startRedisCluster, type TestRedisCluster } from '../../helpers/redisCluster.js';
 
 let cluster: TestRedisCluster;
@@ -26,6 +27,21 @@ const stores: Array<[string, () => BrokerStore]> = [
   ['memory', () => createMemoryBrokerStore()],
   ['cluster', () => createRedisBrokerStore(cluster.client, `g${Math.random()}:`)],
 ];
+
+describe('registered clients on Redis', () => {
+  it('expire when unused, and a grant for the client renews them', async () => {
+    const prefix = `c${Math.random()}:`;
+    const store = createRedisBrokerStore(cluster.client, prefix);
+    const adapter = oidcAdapterFactory({ store, clientIdleMs: 3_600_000, onGrantDestroyed: async () => {} });
+    await adapter('Client').upsert('client-1', { client_id: 'client-1' } as never, undefined as unknown as number);
+    const key = `${prefix}${brokerKeys.model('Client', 'client-1')}`;
+    await cluster.client.pexpire(key, 1_000);
+    await adapter('Grant').upsert('g1', { accountId: 'u1', clientId: 'client-1' }, 60);
+    const ttl = await cluster.client.pttl(key);
+    expect(ttl).toBeGreaterThan(1_000);
+    expect(ttl).toBeLessThanOrEqual(3_600_000);
+  });
+});
 
 describe.each(stores)('grants on %s', (_name, make) => {
   function setup() {
