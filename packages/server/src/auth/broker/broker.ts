@@ -154,6 +154,7 @@ export async function createBroker(deps: BrokerDeps): Promise<Broker> {
       algorithms: [...new Set(jwks.keys.map((k) => String(k.alg)))],
       clockSkewSeconds: config.oauth.clockSkewSeconds,
       vault,
+      cache: config.tokenCache,
     }),
     upstreamTokens: createUpstreamTokens({ store: store.broker, vault, grants, login, grantTtlMs: GRANT_TTL_MS }),
   };

@@ -9,6 +9,7 @@ import type { AuthInfo, TokenVerifier } from '../types.js';
 import { InvalidTokenError } from '../errors.js';
 import { describe, reasonOf } from '../jwtVerifier.js';
 import type { TokenVault } from './tokenVault.js';
+import { createCachedVerifier, type CachedVerifierOptions } from '../cachedVerifier.js';
 
 export interface BrokerVerifierOptions {
   issuer: string;
@@ -17,11 +18,15 @@ export interface BrokerVerifierOptions {
   algorithms: readonly string[];
   clockSkewSeconds: number;
   vault: Pick<TokenVault, 'load'>;
+  /** The verified-signature cache (TOKEN_CACHE_*): the grant check runs on every request regardless. */
+  cache: CachedVerifierOptions;
 }
 
 export function createBrokerVerifier(options: BrokerVerifierOptions): TokenVerifier {
   const keys = createLocalJWKSet(options.publicJwks);
-  return {
+  // The signature and claims, paid for once per token (the cache holds no token, see
+  // cachedVerifier.ts); whether the grant is still live is asked on every request.
+  const signed = createCachedVerifier({
     async verifyAccessToken(token: string): Promise<AuthInfo> {
       let payload: Record<string, unknown>;
       try {
@@ -38,9 +43,6 @@ export function createBrokerVerifier(options: BrokerVerifierOptions): TokenVerif
       }
       const grantId = payload['grant_id'];
       if (typeof grantId !== 'string' || grantId === '') throw new InvalidTokenError('The access token names no grant.', 'invalid_claims');
-      if (!(await options.vault.load(grantId))) {
-        throw new InvalidTokenError('The sign-in behind this access token was revoked. Sign in again.', 'inactive');
-      }
       return {
         token,
         clientId: String(payload['client_id']),
@@ -48,6 +50,15 @@ export function createBrokerVerifier(options: BrokerVerifierOptions): TokenVerif
         expiresAt: payload['exp'] as number,
         extra: { subject: String(payload['sub']), grantId },
       };
+    },
+  }, options.cache);
+  return {
+    async verifyAccessToken(token: string): Promise<AuthInfo> {
+      const info = await signed.verifyAccessToken(token);
+      if (!(await options.vault.load(info.extra!['grantId'] as string))) {
+        throw new InvalidTokenError('The sign-in behind this access token was revoked. Sign in again.', 'inactive');
+      }
+      return info;
     },
   };
 }
