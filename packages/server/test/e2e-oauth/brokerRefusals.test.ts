@@ -11,7 +11,9 @@ import { loadConfig } from '../../src/config.js';
 import { DEMO_USERS } from '../../src/dev/demoUsers.js';
 import { obtainToken } from '../../src/dev/authServer/index.js';
 import { brokerVault } from '../../src/auth/broker/broker.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { callTool, request } from '../helpers/http.js';
+import { connectWithOAuth, signingInProvider } from './sdkClient.js';
 import { startBrokerStack, type BrokerStack } from './brokerStack.js';
 import { authorizationRequest, brokerTokens, publicClient, redeemCode, tokenRequest, type RegisteredClient } from './brokerFlow.js';
 
@@ -187,5 +189,26 @@ describe('broker mode refusals', () => {
     expect(next.status).toBe(401);
     expect(next.headers['www-authenticate']).toContain(`resource_metadata="${stack.base}/.well-known/oauth-protected-resource"`);
     expect(await vault.loadFresh(grantId)).toBeUndefined();
+  });
+
+  it('answers an MCP tool call whose NeonPanel refresh fails with a result carrying our challenge in _meta', async () => {
+    const provider = signingInProvider(alice, fetch);
+    const session = await connectWithOAuth('streamable-http', stack.mcpUrl, provider, fetch);
+    try {
+      const ours = provider.tokens()!.access_token;
+      const { vault } = brokerVault(loadConfig({ ...stack.env, PORT: '0' }), stack.servers[0]!.store);
+      const grantId = String(decodeJwt(ours)['grant_id']);
+      const entry = (await vault.loadFresh(grantId))!;
+      await vault.save(grantId, { ...entry, tokens: { ...entry.tokens, refreshToken: 'revoked-at-neonpanel', expiresAt: 0 } }, 60_000);
+      const result = await session.client.callTool({ name: 'neonpanel_companies_list', arguments: {} }) as CallToolResult;
+      expect(result.isError).toBe(true);
+      const challenges = (result._meta?.['mcp/www_authenticate'] ?? []) as string[];
+      expect(challenges[0]).toContain('error="invalid_token"');
+      expect(challenges[0]).toContain(`resource_metadata="${stack.base}/.well-known/oauth-protected-resource`);
+      // The grant is gone: the same token is now refused at the door.
+      expect((await callTool(stack.base, bearer(ours))).status).toBe(401);
+    } finally {
+      await session.close().catch(() => undefined);
+    }
   });
 });
