@@ -83,6 +83,16 @@ describe('broker mode refusals', () => {
     const answer = await callTool(stack.base, bearer(forged));
     expect(answer.status).toBe(401);
     expect(answer.body).toContain('not issued for this resource');
+    // Everything right but the type: an ID-token-shaped JWT (typ JWT) is not an access token.
+    const untyped = await new SignJWT({ ...claims })
+      .setProtectedHeader({ alg: key.alg!, kid: key.kid!, typ: 'JWT' })
+      .sign(await importJWK(key, key.alg));
+    expect((await callTool(stack.base, bearer(untyped))).status).toBe(401);
+    // …while the same claims as at+jwt pass: the refusal above is the type's alone.
+    const retyped = await new SignJWT({ ...claims })
+      .setProtectedHeader({ alg: key.alg!, kid: key.kid!, typ: 'at+jwt' })
+      .sign(await importJWK(key, key.alg));
+    expect((await callTool(stack.base, bearer(retyped))).status).toBe(200);
   });
 
   it('shows an error page, not a redirect, for an unregistered redirect_uri', async () => {
