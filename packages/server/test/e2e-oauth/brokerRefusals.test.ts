@@ -181,6 +181,9 @@ describe('broker mode refusals', () => {
     expect(`${url.origin}${url.pathname}`).toBe(client.redirect_uris[0]);
     expect(url.searchParams.get('error')).toBe('access_denied');
     expect(url.searchParams.get('iss')).toBe(stack.base);
+    // The state was taken once: the same answer again is refused, at either step.
+    const again = await consent.get(new URL(`${stack.base}/oauth/neonpanel/callback?error=access_denied&state=${toNeonPanel.searchParams.get('state')}`));
+    expect(again.status).toBe(400);
   });
 
   it('revokes the grant when NeonPanel refuses to refresh, and the next call gets 401 with our challenge', async () => {
