@@ -121,7 +121,7 @@ export function devBanner(input: { config: Config; issuer: string; sandboxUrl: s
   const companyName = (uuid: string) => DEMO_COMPANIES.find((c) => c.uuid === uuid)?.name ?? uuid;
   const users = DEMO_USERS.map((u) => [
     `    ${u.login} / ${u.password}  (${u.name})`,
-    `      scopes:    ${neonpanel ? 'openid (grants every tool; NeonPanel decides per company)' : u.scopes.join(' ')}`,
+    `      scopes:    ${broker ? 'the tools\' own, as consented (NeonPanel decides per company)' : neonpanel ? 'openid (grants every tool; NeonPanel decides per company)' : u.scopes.join(' ')}`,
     `      companies: ${u.companies.map(companyName).join(', ')}`,
   ].join('\n')).join('\n');
   const token = `TOKEN=$(pnpm -s --filter @neonpanel-mcp/server token -- --user alice${neonpanel && !broker ? '' : ' --scope "read:companies read:inventory"'})`;
