@@ -24,7 +24,7 @@ import { deadline } from './deadline.js';
 import { UpstreamRequest, UpstreamResponse, type UpstreamBody } from './upstreamMessages.js';
 import { RETRYABLE_STATUSES, isSafeMethod, nextDelayMs, sleep, type RetryPolicy } from './retry.js';
 import { createTokenExchanger, type TokenExchanger } from './tokenExchange.js';
-import type { UpstreamTokenSource } from './upstreamToken.js';
+import type { UpstreamTokenSource } from '../auth/upstreamTokenSource.js';
 import type { NeonPanelApi, NeonPanelClient, UpstreamCallContext, UpstreamCallObservation, UpstreamObserver, paths } from './types.js';
 
 export interface NeonPanelClientOptions {

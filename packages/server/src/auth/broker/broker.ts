@@ -11,7 +11,6 @@ import type { Config } from '../../config.js';
 import { resourceIdentifiers } from '../../config.js';
 import type { Logger } from '../../logger.js';
 import type { SharedStore } from '../../store/types.js';
-import type { UpstreamTokenSource } from '../../neonpanel/upstreamToken.js';
 import type { MetadataSource } from '../authorizationServerMetadata.js';
 import type { TokenVerifier } from '../types.js';
 import { createVaultCipher, ephemeralVaultKey } from './vaultCipher.js';
@@ -23,7 +22,7 @@ import { derivedSecret, publicJwks, signingKeysFrom } from './signingKeys.js';
 import { createNeonPanelLogin, NEONPANEL_CALLBACK_PATH } from './neonpanelLogin.js';
 import { consentRoutes } from './consent.js';
 import { createBrokerVerifier } from './ourTokenVerifier.js';
-import { createUpstreamTokens } from './upstreamTokens.js';
+import { createUpstreamTokens, type GrantTokenSource } from './upstreamTokens.js';
 
 /** A registered client nobody has used for this long is forgotten. */
 const CLIENT_IDLE_MS = 30 * 24 * 3600_000;
@@ -46,7 +45,7 @@ export interface Broker {
   /** The authorization server's endpoints and pages; mount before the resource's discovery. */
   routes: Router;
   verifier: TokenVerifier;
-  upstreamTokens: UpstreamTokenSource;
+  upstreamTokens: GrantTokenSource;
   grants: GrantRevoker;
   provider: Provider;
 }

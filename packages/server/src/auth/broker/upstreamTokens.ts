@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AuthInfo } from '../types.js';
 import type { BrokerStore } from '../../store/brokerStore.js';
-import type { UpstreamTokenSource } from '../../neonpanel/upstreamToken.js';
+import type { UpstreamTokenSource } from '../upstreamTokenSource.js';
 import { brokerKeys } from './keys.js';
 import type { TokenVault, VaultEntry } from './tokenVault.js';
 import type { GrantRevoker } from './grants.js';
@@ -31,6 +31,9 @@ export interface UpstreamTokensOptions {
   onRefresh?: (outcome: 'refreshed' | 'rejected' | 'failed') => void;
 }
 
+/** The NeonPanel client's token source, counting the refreshes this process made. */
+export type GrantTokenSource = UpstreamTokenSource & { readonly refreshes: number };
+
 export const grantIdOf = (auth: AuthInfo): string | undefined => {
   const value = auth.extra?.['grantId'];
   return typeof value === 'string' ? value : undefined;
@@ -46,7 +49,7 @@ export class UpstreamRefreshTimeoutError extends Error {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function createUpstreamTokens(options: UpstreamTokensOptions): UpstreamTokenSource & { refreshes: number } {
+export function createUpstreamTokens(options: UpstreamTokensOptions): GrantTokenSource {
   const now = options.now ?? Date.now;
   const skewMs = options.skewMs ?? 30_000;
   const lockTtlMs = options.lockTtlMs ?? 15_000;

@@ -1,10 +1,10 @@
 /**
  * Where the NeonPanel bearer of a call comes from when it is not the caller's own token:
  * in broker mode the caller holds OUR token, and NeonPanel's token is the grant's, from the
- * broker's vault (auth/broker/). Declared here, implemented there, so this folder imports
- * nothing of auth/broker.
+ * broker's vault (auth/broker/upstreamTokens.ts). An auth type, as AuthInfo is: neonpanel/
+ * uses it and knows nothing of the broker.
  */
-import type { AuthInfo } from '../auth/types.js';
+import type { AuthInfo } from './types.js';
 
 export interface UpstreamTokenSource {
   /** NeonPanel's access token for this caller; undefined when the grant is gone (the caller must sign in again). */
