@@ -204,6 +204,18 @@ describe('broker mode refusals', () => {
     expect(await vault.loadFresh(grantId)).toBeUndefined();
   });
 
+  it('revokes the grant when NeonPanel\'s API answers 401 to the grant\'s token', async () => {
+    const signedIn = await brokerTokens(stack.base, alice);
+    const { vault } = brokerVault(loadConfig({ ...stack.env, PORT: '0' }), stack.servers[0]!.store);
+    const grantId = String(decodeJwt(signedIn.accessToken)['grant_id']);
+    const entry = (await vault.loadFresh(grantId))!;
+    // A token NeonPanel no longer accepts, not yet expired by our clock: no refresh is tried.
+    await vault.save(grantId, { ...entry, tokens: { ...entry.tokens, accessToken: 'revoked-at-neonpanel', expiresAt: Date.now() + 3_600_000 } }, 60_000);
+    expect((await callTool(stack.base, bearer(signedIn.accessToken), 'neonpanel_companies_list')).status).toBe(401);
+    expect(await vault.loadFresh(grantId)).toBeUndefined();
+    expect((await callTool(stack.base, bearer(signedIn.accessToken))).status).toBe(401);
+  });
+
   it('answers an MCP tool call whose NeonPanel refresh fails with a result carrying our challenge in _meta', async () => {
     const provider = signingInProvider(alice, fetch);
     const session = await connectWithOAuth('streamable-http', stack.mcpUrl, provider, fetch);
