@@ -83,9 +83,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const authorizationServerMetadata = authorizationServerMetadataFor(config, advertisedScopesFor(config, toolScopes)());
   const broker = config.authMode === 'broker';
   // In broker mode our own tokens carry the tools' scopes, whatever NeonPanel issues.
-  const advertised = broker
-    ? ((scopes: string[]) => () => scopes)(config.oauth.advertisedScopes ?? toolScopes)
-    : advertisedScopesFor(config, toolScopes, authorizationServerMetadata);
+  const brokerScopes = config.oauth.advertisedScopes ?? toolScopes;
+  const advertised = broker ? () => brokerScopes : advertisedScopesFor(config, toolScopes, authorizationServerMetadata);
   let stopPurging = () => {};
   let verifier = options.verifier;
   if (!verifier && !broker) {
@@ -153,7 +152,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         issuer: broker ? config.publicBaseUrl : config.oauth.issuer,
         scopes: advertised(),
         sessionMode: config.mcp.sessionMode,
-        authorizationServerMetadata,
+        // Broker mode: the documents name our endpoints, not NeonPanel's.
+        authorizationServerMetadata: brokered?.metadata ?? authorizationServerMetadata,
       }),
     },
   });

@@ -71,6 +71,12 @@ describe('broker clients', () => {
     expect(statuses.slice(statuses.indexOf(429))).toEqual(statuses.slice(statuses.indexOf(429)).map(() => 429));
   });
 
+  it('names its own endpoints, not NeonPanel\'s, in the plugin manifest', async () => {
+    const plugin = JSON.parse((await request(`${stack.base}/.well-known/ai-plugin.json`)).body) as { auth: Record<string, string> };
+    expect(plugin.auth['client_url']).toBe(`${stack.base}/oauth/authorize`);
+    expect(plugin.auth['authorization_url']).toBe(`${stack.base}/oauth/token`);
+  });
+
   it('marks the consent cookie __Host-, Secure, HttpOnly and SameSite=Lax on https', () => {
     const header = consentCookieHeader(true, 'v', 600);
     expect(header).toMatch(/^__Host-[^=]+=v; /);

@@ -11,7 +11,7 @@ import type { Config } from '../../config.js';
 import { resourceIdentifiers } from '../../config.js';
 import type { Logger } from '../../logger.js';
 import type { SharedStore } from '../../store/types.js';
-import type { MetadataSource } from '../authorizationServerMetadata.js';
+import { staticMetadataSource, type MetadataSource } from '../authorizationServerMetadata.js';
 import type { TokenVerifier } from '../types.js';
 import { createVaultCipher, ephemeralVaultKey } from './vaultCipher.js';
 import { createTokenVault } from './tokenVault.js';
@@ -48,6 +48,8 @@ export interface Broker {
   upstreamTokens: GrantTokenSource;
   grants: GrantRevoker;
   provider: Provider;
+  /** Our own endpoints, for the documents that name them (OpenAPI, the plugin manifest). */
+  metadata: MetadataSource;
 }
 
 /** What oidc-provider answers: its discovery documents and everything under /oauth/ not ours. */
@@ -146,6 +148,14 @@ export async function createBroker(deps: BrokerDeps): Promise<Broker> {
     routes,
     provider,
     grants,
+    metadata: staticMetadataSource({
+      issuer: base,
+      authorization_endpoint: `${base}${BROKER_ROUTES.authorization}`,
+      token_endpoint: `${base}${BROKER_ROUTES.token}`,
+      registration_endpoint: `${base}${BROKER_ROUTES.registration}`,
+      revocation_endpoint: `${base}${BROKER_ROUTES.revocation}`,
+      jwks_uri: `${base}${BROKER_ROUTES.jwks}`,
+    }),
     verifier: createBrokerVerifier({
       issuer: base,
       audiences: config.oauth.audiences,
