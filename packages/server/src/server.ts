@@ -101,13 +101,16 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     () => logger.info({ issuer: config.oauth.issuer }, 'authorization server metadata discovered'),
     (err: unknown) => logger.warn({ issuer: config.oauth.issuer, reason: (err as Error).message }, 'authorization server metadata not available yet'),
   );
-  logger.info(describePolicy({
-    profile: config.oauth.profile,
-    audiences: config.oauth.audiences,
-    allowedClients: config.oauth.allowedClients,
-    map: config.oauth.scopeMap,
-    advertised: advertised(),
-  }), 'auth policy');
+  // Broker mode accepts only our own tokens: the direct profile's policy would describe nothing in force.
+  logger.info(broker
+    ? { mode: 'broker', issuer: config.publicBaseUrl, audiences: config.oauth.audiences, upstreamIssuer: config.oauth.issuer, advertised: advertised() }
+    : describePolicy({
+        profile: config.oauth.profile,
+        audiences: config.oauth.audiences,
+        allowedClients: config.oauth.allowedClients,
+        map: config.oauth.scopeMap,
+        advertised: advertised(),
+      }), 'auth policy');
   const store = options.store ?? createStore(config, (err) => {
     telemetry.recordStoreError('connection');
     logger.warn({ err: { message: err.message } }, 'shared store error');
