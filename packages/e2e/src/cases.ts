@@ -21,7 +21,9 @@ export type Category =
   | 'forged-token'
   | 'real-token'
   | 'scope'
-  | 'current-revision';
+  | 'current-revision'
+  /** AUTH_MODE=broker: this server is the authorization server its clients see. */
+  | 'broker';
 
 /** Tokens the runner makes itself, never valid on any server. */
 export type Forgery = 'alg-none' | 'expired' | 'wrong-signature';
@@ -32,6 +34,8 @@ export type Credential =
   | { kind: 'forged'; forgery: Forgery }
   /** The operator's real token (`--token`), or the limited one (`--limited-token`). */
   | { kind: 'real'; which: 'token' | 'limited'; placement: 'header' | 'query' }
+  /** A token NeonPanel itself issued (`--neonpanel-token`): a broker must refuse it. */
+  | { kind: 'neonpanel' }
   /** The real token with its payload altered and its signature kept. */
   | { kind: 'tampered' };
 
@@ -78,6 +82,10 @@ export type DocumentCheck =
   | { kind: 'protected-resource-metadata'; resourcePath: string }
   /** The REST façade's answer: `{content, isError: false}`. */
   | { kind: 'tool-result' }
+  /** Broker mode: RFC 9728 metadata naming this server's own origin as its authorization server. */
+  | { kind: 'broker-protected-resource-metadata' }
+  /** Broker mode: RFC 8414 metadata of this origin with CIMD, S256 only, RFC 9207 `iss` and public clients. */
+  | { kind: 'broker-authorization-server-metadata' }
   /** A 2026-07-28 `server/discover` result: `resultType` complete, versions listing 2026-07-28, tools capability. */
   | { kind: 'discover-result' }
   /** A 2026-07-28 `tools/call` result: `resultType` complete, content, not `isError`. */
@@ -137,7 +145,7 @@ export interface MatrixCase {
   request: RequestSpec;
   expect: Expectation;
   /** Options that must be set for the case to run; it is skipped otherwise. */
-  requires?: Array<'token' | 'limitedToken' | 'scopeProbeTool'>;
+  requires?: Array<'token' | 'limitedToken' | 'scopeProbeTool' | 'neonpanelToken' | 'broker'>;
 }
 
 const CHATGPT = 'https://chatgpt.com';
@@ -474,6 +482,35 @@ export const MATRIX: readonly MatrixCase[] = [
     requires: ['token'],
     request: post('/mcp', { modern: 'read-tool-call', nameHeader: 'e2e-not-the-called-tool' }, MCP_ACCEPT, { kind: 'real', which: 'token', placement: 'header' }),
     expect: { status: 400, contentType: 'json', jsonRpcErrorCode: -32020 },
+  },
+  // Broker mode (issue 25): run with `authMode: 'broker'` (`--auth-mode broker`).
+  {
+    category: 'broker',
+    name: 'PRM names this server as the authorization server',
+    requires: ['broker'],
+    request: get('/.well-known/oauth-protected-resource'),
+    expect: { status: 200, contentType: 'json', document: { kind: 'broker-protected-resource-metadata' } },
+  },
+  {
+    category: 'broker',
+    name: 'RFC 8414 metadata shows CIMD, S256 only and RFC 9207 iss',
+    requires: ['broker'],
+    request: get('/.well-known/oauth-authorization-server'),
+    expect: { status: 200, contentType: 'json', document: { kind: 'broker-authorization-server-metadata' } },
+  },
+  {
+    category: 'broker',
+    name: 'POST /oauth/register with a non-loopback http redirect URI',
+    requires: ['broker'],
+    request: post('/oauth/register', { json: { client_name: 'neonpanel-e2e', redirect_uris: ['http://e2e-attacker.invalid/callback'], token_endpoint_auth_method: 'none' } }, JSON_CT),
+    expect: { status: 400, contentType: 'json', bodyError: 'invalid_redirect_uri' },
+  },
+  {
+    category: 'broker',
+    name: 'a NeonPanel-issued token at /mcp',
+    requires: ['broker', 'neonpanelToken'],
+    request: post('/mcp', INITIALIZE_BODY, MCP_ACCEPT, { kind: 'neonpanel' }),
+    expect: invalidToken,
   },
 ];
 

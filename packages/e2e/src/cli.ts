@@ -37,6 +37,8 @@ Options:
   --token TOKEN              a real access token for the real-token cases (or E2E_TOKEN; prefer the
                              variable, command lines are visible to other users)
   --limited-token TOKEN      a token lacking the scope-probe tool's scope (or E2E_LIMITED_TOKEN)
+  --auth-mode broker|direct  broker: also run the broker cases (or E2E_AUTH_MODE)
+  --neonpanel-token TOKEN    a token NeonPanel issued, which a broker must refuse (or E2E_NEONPANEL_TOKEN)
   --scope-probe-tool NAME    the tool the limited token must be refused (403 insufficient_scope)
   --scope-probe-args JSON    its arguments (default {})
   --read-tool NAME           the read tool the real-token cases call (default ${DEFAULT_READ_TOOL})
@@ -82,6 +84,8 @@ export function parseCommandLine(argv: readonly string[], env: Record<string, st
         url: { type: 'string' },
         token: { type: 'string' },
         'limited-token': { type: 'string' },
+        'neonpanel-token': { type: 'string' },
+        'auth-mode': { type: 'string' },
         'scope-probe-tool': { type: 'string' },
         'scope-probe-args': { type: 'string' },
         'read-tool': { type: 'string' },
@@ -100,6 +104,9 @@ export function parseCommandLine(argv: readonly string[], env: Record<string, st
   if (!url && !help) throw new UsageError('Give the server URL with --url or SERVER_URL.');
   const token = values.token ?? env['E2E_TOKEN'];
   const limitedToken = values['limited-token'] ?? env['E2E_LIMITED_TOKEN'];
+  const neonpanelToken = values['neonpanel-token'] ?? env['E2E_NEONPANEL_TOKEN'];
+  const authMode = values['auth-mode'] ?? env['E2E_AUTH_MODE'];
+  if (authMode !== undefined && authMode !== 'broker' && authMode !== 'direct') throw new UsageError('--auth-mode must be broker or direct');
   let timeoutMs: number | undefined;
   if (values['timeout-ms'] !== undefined) {
     timeoutMs = Number(values['timeout-ms']);
@@ -111,6 +118,8 @@ export function parseCommandLine(argv: readonly string[], env: Record<string, st
     url: url ?? '',
     ...(token ? { token } : {}),
     ...(limitedToken ? { limitedToken } : {}),
+    ...(neonpanelToken ? { neonpanelToken } : {}),
+    ...(authMode ? { authMode } : {}),
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     ...(values['read-tool'] ? { readTool: values['read-tool'] } : {}),
     ...(readToolArguments ? { readToolArguments } : {}),
@@ -141,6 +150,8 @@ const FLAG_FOR: Record<string, string> = {
   token: '--token (or E2E_TOKEN)',
   limitedToken: '--limited-token (or E2E_LIMITED_TOKEN)',
   scopeProbeTool: '--scope-probe-tool',
+  neonpanelToken: '--neonpanel-token (or E2E_NEONPANEL_TOKEN)',
+  broker: '--auth-mode broker (or E2E_AUTH_MODE=broker)',
 };
 
 function notes(report: MatrixReport): string[] {

@@ -132,6 +132,28 @@ export function modernToolResultProblems(json: unknown): Problems {
   return problems;
 }
 
+/** Broker mode: the resource's authorization server is this very origin. */
+export function brokerProtectedResourceProblems(json: unknown, target: string): Problems {
+  const problems = protectedResourceMetadataProblems(json, [target]);
+  const servers = isObject(json) && Array.isArray(json['authorization_servers']) ? json['authorization_servers'] : [];
+  if (servers.length !== 1 || String(servers[0]).replace(/\/+$/, '') !== target) problems.push(`authorization_servers ${clip(JSON.stringify(servers), 80)} is not [${target}]`);
+  return problems;
+}
+
+/** Broker mode: what an MCP client needs of our RFC 8414 document. */
+export function brokerAuthorizationServerProblems(json: unknown, target: string): Problems {
+  const problems = authorizationServerMetadataProblems(json);
+  if (!isObject(json)) return problems;
+  if (String(json['issuer']).replace(/\/+$/, '') !== target) problems.push(`issuer ${clip(String(json['issuer']), 80)} is not ${target}`);
+  if (JSON.stringify(json['code_challenge_methods_supported']) !== '["S256"]') problems.push('code_challenge_methods_supported is not ["S256"]');
+  if (json['client_id_metadata_document_supported'] !== true) problems.push('client_id_metadata_document_supported is not true');
+  if (json['authorization_response_iss_parameter_supported'] !== true) problems.push('authorization_response_iss_parameter_supported is not true');
+  const methods = json['token_endpoint_auth_methods_supported'];
+  if (!Array.isArray(methods) || !methods.includes('none')) problems.push('token_endpoint_auth_methods_supported lacks none');
+  if (typeof json['token_endpoint'] !== 'string') problems.push('no token_endpoint');
+  return problems;
+}
+
 export function documentProblems(check: DocumentCheck, outcome: HttpOutcome, target: string): Problems {
   switch (check.kind) {
     case 'health': return healthProblems(outcome.json);
@@ -144,6 +166,8 @@ export function documentProblems(check: DocumentCheck, outcome: HttpOutcome, tar
     case 'tool-result': return toolResultProblems(outcome.json);
     case 'discover-result': return discoverResultProblems(outcome.json);
     case 'modern-tool-result': return modernToolResultProblems(outcome.json);
+    case 'broker-protected-resource-metadata': return brokerProtectedResourceProblems(outcome.json, target);
+    case 'broker-authorization-server-metadata': return brokerAuthorizationServerProblems(outcome.json, target);
   }
 }
 
@@ -159,5 +183,7 @@ export function describeDocument(check: DocumentCheck): string {
     case 'tool-result': return 'tool result, not isError';
     case 'discover-result': return 'discover result, versions incl. 2026-07-28';
     case 'modern-tool-result': return 'tool result, resultType complete, not isError';
+    case 'broker-protected-resource-metadata': return 'RFC 9728, authorization_servers = this server';
+    case 'broker-authorization-server-metadata': return 'RFC 8414 with CIMD, S256, iss, none';
   }
 }

@@ -28,6 +28,10 @@ export interface RunMatrixOptions {
   scopeProbeTool?: string;
   /** Its arguments. Default `{}`. */
   scopeProbeArguments?: Record<string, unknown>;
+  /** `broker` runs the broker cases (this server is the authorization server). Default `direct`. */
+  authMode?: 'broker' | 'direct';
+  /** A token NeonPanel issued: a broker must refuse it at /mcp. Never printed or logged. */
+  neonpanelToken?: string;
   /** The cases to run. Default: the whole matrix. */
   cases?: readonly MatrixCase[];
 }
@@ -101,7 +105,7 @@ async function withDeadline<T>(work: Promise<T>, ms: number, onTimeout?: () => v
 
 
 function missingOptions(testCase: MatrixCase, options: RunMatrixOptions): string[] {
-  return (testCase.requires ?? []).filter((need) => !options[need]);
+  return (testCase.requires ?? []).filter((need) => (need === 'broker' ? options.authMode !== 'broker' : !options[need]));
 }
 
 function describeExpectation(testCase: MatrixCase, readTool: string): string {
@@ -178,6 +182,7 @@ async function credentialToken(request: HttpRequestSpec, ctx: RunContext): Promi
     }
     case 'real': return credential.which === 'token' ? ctx.options.token : ctx.options.limitedToken;
     case 'tampered': return ctx.tampered;
+    case 'neonpanel': return ctx.options.neonpanelToken;
   }
 }
 
@@ -278,7 +283,7 @@ export async function runMatrix(options: RunMatrixOptions): Promise<MatrixReport
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new RangeError(`timeoutMs must be a positive number, got ${timeoutMs}`);
   const readTool = options.readTool ?? DEFAULT_READ_TOOL;
   const tampered = options.token ? tamperToken(options.token) : undefined;
-  const redact = redactor([options.token, options.limitedToken, tampered]);
+  const redact = redactor([options.token, options.limitedToken, tampered, options.neonpanelToken]);
 
   const selected: MatrixCase[] = [];
   const skipped: SkippedCase[] = [];

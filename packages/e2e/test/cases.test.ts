@@ -51,7 +51,9 @@ describe('the matrix', () => {
     for (const c of MATRIX) {
       const request = c.request;
       const usesToken = request.kind === 'mcp' || (request.credential !== undefined && request.credential.kind !== 'forged');
-      expect({ name: c.name, requiresAnOption: (c.requires?.length ?? 0) > 0 }).toEqual({ name: c.name, requiresAnOption: usesToken });
+      // `broker` selects a mode, not a token; every other requirement is a token the operator gives.
+      const requiresAToken = (c.requires ?? []).some((need) => need !== 'broker');
+      expect({ name: c.name, requiresAnOption: requiresAToken }).toEqual({ name: c.name, requiresAnOption: usesToken });
     }
   });
 });

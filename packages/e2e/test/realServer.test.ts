@@ -43,7 +43,8 @@ it('passes every case against the production build, real-token cases included', 
   if (failures.length) throw new Error(`The matrix failed against the real server:\n${explain(report)}`);
   expect(report.unreachable).toBe(false);
   expect(report.failed).toBe(0);
-  const expectedSkips = probe ? [] : MATRIX.filter((c) => c.category === 'scope').map((c) => c.name);
+  // Direct mode: the broker cases (test/brokerMode.test.ts) are skipped.
+  const expectedSkips = MATRIX.filter((c) => (!probe && c.category === 'scope') || c.category === 'broker').map((c) => c.name);
   expect(report.skipped?.map((s) => s.name)).toEqual(expectedSkips);
   expect(report.passed).toBe(MATRIX.length - expectedSkips.length);
   expect(report.results.filter((r) => r.category === 'real-token').length).toBeGreaterThanOrEqual(9);

@@ -17,6 +17,7 @@ import type { Scenario, ScenarioOutput } from './scenarios/types.js';
 import { toolsCallScenario } from './scenarios/toolsCall.js';
 import { telemetryScenario } from './scenarios/telemetry.js';
 import { storeScenario } from './scenarios/store.js';
+import { brokerScenario } from './scenarios/broker.js';
 import { coldScenario } from './scenarios/cold.js';
 import { legacySseScenario } from './scenarios/legacySse.js';
 import { upstreamScenario } from './scenarios/upstream.js';
@@ -42,6 +43,7 @@ const SCENARIO_RUNNERS: Record<ScenarioName, Scenario> = {
   memory: memoryScenario,
   soak: soakScenario,
   store: storeScenario,
+  broker: brokerScenario,
 };
 
 const started = Date.now();

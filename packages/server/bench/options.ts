@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
-export const SCENARIOS = ['tools-call', 'telemetry', 'cold', 'sse', 'upstream', 'memory', 'soak', 'store'] as const;
+export const SCENARIOS = ['tools-call', 'telemetry', 'cold', 'sse', 'upstream', 'memory', 'soak', 'store', 'broker'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {

@@ -53,6 +53,8 @@ export interface AppDeps {
   endpoints: ProtectedEndpoints;
   /** Metrics and traces (src/telemetry/); off by default. */
   telemetry?: Telemetry;
+  /** AUTH_MODE=broker: the authorization server on this origin (auth/broker/); PRM then names this origin. */
+  brokerRoutes?: express.Router;
   /** The shared store, when it is Redis: `/healthz?deep=1` reports it. */
   store?: { health(): Promise<'ok' | 'unreachable'> };
 }
@@ -117,9 +119,10 @@ export function createApp(deps: AppDeps): RequestListener {
     timeoutMs: config.oauth.httpTimeoutMs,
     ...(deps.store ? { store: deps.store } : {}),
   }));
+  if (deps.brokerRoutes) app.use(deps.brokerRoutes);
   app.use(discoveryRouter({
     resources: resourceIdentifiers(config.publicBaseUrl),
-    issuer: config.oauth.issuer,
+    issuer: deps.brokerRoutes ? config.publicBaseUrl : config.oauth.issuer,
     scopes: deps.advertisedScopes,
     documentationUrl: `${config.publicBaseUrl}/mcp/capabilities`,
     authorizationServerMetadata: deps.authorizationServerMetadata,

@@ -95,6 +95,17 @@ const EnvSchema = z.object({
   RATE_LIMIT_REQUESTS_PER_SECOND: intIn(1, 1_000_000).default(50),
   RATE_LIMIT_CONCURRENT_UPSTREAM: intIn(1, 100_000).default(10),
   MCP_MAX_BATCH: intIn(1, 1_000).default(20),
+  // The OAuth broker (issue 25): this origin as the authorization server MCP clients see.
+  AUTH_MODE: z.enum(['broker', 'direct'], { error: 'must be broker or direct' }).default('direct'),
+  NEONPANEL_CLIENT_ID: z.string().min(1, 'must not be empty').optional(),
+  NEONPANEL_CLIENT_SECRET: z.string().min(1, 'must not be empty').optional(),
+  BROKER_VAULT_KEY: z.string().optional(),
+  BROKER_SIGNING_KEYS: z.string().optional(),
+  BROKER_ACCESS_TOKEN_TTL_SECONDS: intIn(60, 3_600).default(900),
+  BROKER_CLIENTS: z.string().optional(),
+  BROKER_REGISTRATIONS_PER_HOUR: intIn(1, 100_000).default(20),
+  BROKER_VAULT_CACHE_MS: intIn(0, 60_000).default(60_000),
+  BROKER_CIMD_ALLOW_LOOPBACK: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -199,6 +210,87 @@ export interface Config {
   };
   /** Per-user limits, keyed by the token's `sub`; counted across tasks when Redis is configured. */
   limits: { requestsPerSecond: number; concurrentUpstream: number; maxBatch: number };
+  /**
+   * `direct`: clients bring NeonPanel's (or any configured issuer's) tokens. `broker`: this
+   * origin is the authorization server clients see (auth/broker/); `oauth.issuer` is then the
+   * upstream NeonPanel issuer people sign in at.
+   */
+  authMode: 'broker' | 'direct';
+  broker: BrokerConfig;
+}
+
+/** The broker's settings (AUTH_MODE=broker); parsed in every mode so a typo is caught early. */
+export interface BrokerConfig {
+  /** Our one confidential client at NeonPanel. */
+  neonpanelClientId: string | undefined;
+  neonpanelClientSecret: string | undefined;
+  /** BROKER_VAULT_KEY: the first key encrypts, every key decrypts. Undefined: a random key per process (not production). */
+  vaultKeys: readonly VaultKey[] | undefined;
+  /** BROKER_SIGNING_KEYS: private JWKs; the first signs, all verify. Undefined: generated per process (not production). */
+  signingKeys: readonly Record<string, unknown>[] | undefined;
+  accessTokenTtlSeconds: number;
+  /** BROKER_CLIENTS: pre-registered clients (RFC 7591 metadata, public: token_endpoint_auth_method none). */
+  clients: readonly Record<string, unknown>[];
+  /** Dynamic registrations per source address per hour. */
+  registrationsPerHour: number;
+  /** Test-only: a CIMD document may be fetched from loopback (never in production). */
+  cimdAllowLoopback: boolean;
+  /** How long a decrypted vault entry stays in this process (0: never cached; at most 60 s). */
+  vaultCacheMs: number;
+}
+
+export interface VaultKey {
+  kid: string;
+  key: Buffer;
+}
+
+const VAULT_KEY_ENTRY = /^([A-Za-z0-9._-]{1,64}):([A-Za-z0-9_-]{43})$/;
+
+/** `kid:base64url-32-bytes`, comma-separated; the first one writes. */
+export function parseVaultKeys(raw: string): VaultKey[] {
+  const entries = raw.split(',').map((e) => e.trim()).filter(Boolean);
+  const keys = entries.map((entry) => {
+    const match = VAULT_KEY_ENTRY.exec(entry);
+    const key = match ? Buffer.from(match[2]!, 'base64url') : undefined;
+    if (!match || key?.length !== 32) throw new ConfigError('BROKER_VAULT_KEY', 'must be one or more kid:base64url-32-bytes entries, comma-separated');
+    return { kid: match[1]!, key };
+  });
+  if (keys.length === 0) throw new ConfigError('BROKER_VAULT_KEY', 'must be one or more kid:base64url-32-bytes entries, comma-separated');
+  if (new Set(keys.map((k) => k.kid)).size !== keys.length) throw new ConfigError('BROKER_VAULT_KEY', 'must not repeat a key id');
+  return keys;
+}
+
+/** A private JWKS as JSON, each key with `kid`, `alg` and its private part. */
+export function parseSigningKeys(raw: string): Record<string, unknown>[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigError('BROKER_SIGNING_KEYS', 'must be a private JWKS as JSON: {"keys":[…]}');
+  }
+  const keys = (parsed as { keys?: unknown } | null)?.keys;
+  if (!Array.isArray(keys) || keys.length === 0) throw new ConfigError('BROKER_SIGNING_KEYS', 'must be a private JWKS as JSON: {"keys":[…]} with at least one key');
+  for (const key of keys as Array<Record<string, unknown>>) {
+    if (typeof key !== 'object' || key === null || typeof key['kid'] !== 'string' || typeof key['d'] !== 'string'
+      || !(ASYMMETRIC_ALGORITHMS as readonly unknown[]).includes(key['alg'])) {
+      throw new ConfigError('BROKER_SIGNING_KEYS', 'must hold private keys, each with a kid and an asymmetric alg');
+    }
+  }
+  return keys as Record<string, unknown>[];
+}
+
+function parseBrokerClients(raw: string | undefined): Record<string, unknown>[] {
+  if (raw === undefined) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigError('BROKER_CLIENTS', 'must be a JSON array of client metadata objects');
+  }
+  if (!Array.isArray(parsed) || !parsed.every((c) => typeof c === 'object' && c !== null && typeof (c as Record<string, unknown>)['client_id'] === 'string')) {
+    throw new ConfigError('BROKER_CLIENTS', 'must be a JSON array of client metadata objects, each with a client_id');
+  }
+  return parsed as Record<string, unknown>[];
 }
 
 function firstIssue(error: z.ZodError): ConfigError {
@@ -222,6 +314,15 @@ export function loadConfig(env: Env = process.env): Config {
   if (production) {
     if (!e.OAUTH_ISSUER) throw new ConfigError('OAUTH_ISSUER', 'is required when NODE_ENV=production');
     if (!e.PUBLIC_BASE_URL) throw new ConfigError('PUBLIC_BASE_URL', 'is required when NODE_ENV=production');
+  }
+  if (e.AUTH_MODE === 'broker' && production) {
+    // Tasks must share signing and vault keys, and the NeonPanel client is one registration.
+    for (const name of ['BROKER_SIGNING_KEYS', 'BROKER_VAULT_KEY', 'NEONPANEL_CLIENT_ID', 'NEONPANEL_CLIENT_SECRET'] as const) {
+      if (!e[name]) throw new ConfigError(name, 'is required when AUTH_MODE=broker and NODE_ENV=production');
+    }
+  }
+  if (e.BROKER_CIMD_ALLOW_LOOPBACK === 'true' && production) {
+    throw new ConfigError('BROKER_CIMD_ALLOW_LOOPBACK', 'is a test-only setting and may not be true when NODE_ENV=production');
   }
   if (e.OAUTH_INTROSPECTION_URL && !e.OAUTH_CLIENT_ID) {
     throw new ConfigError('OAUTH_CLIENT_ID', 'is required when OAUTH_INTROSPECTION_URL is set');
@@ -286,7 +387,8 @@ export function loadConfig(env: Env = process.env): Config {
       audiences,
       scopes: list(e.OAUTH_SCOPES),
       advertisedScopes: list(e.OAUTH_ADVERTISED_SCOPES),
-      scopeMap: e.OAUTH_SCOPE_MAP !== undefined ? parseScopeMap(e.OAUTH_SCOPE_MAP) : PROFILE_SCOPE_MAPS[e.OAUTH_PROFILE],
+      // In broker mode our own tokens carry the tools' scopes, whatever NeonPanel issues.
+      scopeMap: e.OAUTH_SCOPE_MAP !== undefined ? parseScopeMap(e.OAUTH_SCOPE_MAP) : e.AUTH_MODE === 'broker' ? {} : PROFILE_SCOPE_MAPS[e.OAUTH_PROFILE],
       allowedClients: list(e.OAUTH_ALLOWED_CLIENTS),
       acceptPlainJwt: e.OAUTH_ACCEPT_PLAIN_JWT === 'true',
       algorithms,
@@ -339,6 +441,18 @@ export function loadConfig(env: Env = process.env): Config {
       requestsPerSecond: e.RATE_LIMIT_REQUESTS_PER_SECOND,
       concurrentUpstream: e.RATE_LIMIT_CONCURRENT_UPSTREAM,
       maxBatch: e.MCP_MAX_BATCH,
+    },
+    authMode: e.AUTH_MODE,
+    broker: {
+      neonpanelClientId: e.NEONPANEL_CLIENT_ID,
+      neonpanelClientSecret: e.NEONPANEL_CLIENT_SECRET,
+      vaultKeys: e.BROKER_VAULT_KEY ? parseVaultKeys(e.BROKER_VAULT_KEY) : undefined,
+      signingKeys: e.BROKER_SIGNING_KEYS ? parseSigningKeys(e.BROKER_SIGNING_KEYS) : undefined,
+      accessTokenTtlSeconds: e.BROKER_ACCESS_TOKEN_TTL_SECONDS,
+      clients: parseBrokerClients(e.BROKER_CLIENTS),
+      registrationsPerHour: e.BROKER_REGISTRATIONS_PER_HOUR,
+      cimdAllowLoopback: e.BROKER_CIMD_ALLOW_LOOPBACK === 'true',
+      vaultCacheMs: e.BROKER_VAULT_CACHE_MS,
     },
   };
   return Object.freeze(config);

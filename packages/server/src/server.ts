@@ -34,6 +34,8 @@ import { restToolsHandler } from './http/restTools.js';
 import { publicDocsRouter } from './http/publicDocs.js';
 import type { Telemetry } from './telemetry/telemetry.js';
 import { telemetryFromConfig } from './telemetry/fromConfig.js';
+import { createBroker, type Broker } from './auth/broker/broker.js';
+import { clientAddressOf } from './http/accessLog.js';
 
 export interface StartOptions {
   logger?: Logger;
@@ -79,10 +81,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // A test registry brings its own scopes; otherwise the whole catalogue's (see tools/scopes.ts).
   const toolScopes = toolScopesOf(options.registry ? registry.tools : ALL_TOOLS);
   const authorizationServerMetadata = authorizationServerMetadataFor(config, advertisedScopesFor(config, toolScopes)());
-  const advertised = advertisedScopesFor(config, toolScopes, authorizationServerMetadata);
+  const broker = config.authMode === 'broker';
+  // In broker mode our own tokens carry the tools' scopes, whatever NeonPanel issues.
+  const brokerScopes = config.oauth.advertisedScopes ?? toolScopes;
+  const advertised = broker ? () => brokerScopes : advertisedScopesFor(config, toolScopes, authorizationServerMetadata);
   let stopPurging = () => {};
   let verifier = options.verifier;
-  if (!verifier) {
+  if (!verifier && !broker) {
     const cached = createVerifier(config, {
       toolScopes,
       discoveredJwksUri: () => authorizationServerMetadata.get().then(jwksUriOf),
@@ -96,19 +101,30 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     () => logger.info({ issuer: config.oauth.issuer }, 'authorization server metadata discovered'),
     (err: unknown) => logger.warn({ issuer: config.oauth.issuer, reason: (err as Error).message }, 'authorization server metadata not available yet'),
   );
-  logger.info(describePolicy({
-    profile: config.oauth.profile,
-    audiences: config.oauth.audiences,
-    allowedClients: config.oauth.allowedClients,
-    map: config.oauth.scopeMap,
-    advertised: advertised(),
-  }), 'auth policy');
-  const neonpanel = options.neonpanel ?? createNeonPanelClient(config, logger, telemetry.enabled ? { observer: telemetry.upstream } : {});
-  const challenge = challengeContext(config, advertised, telemetry);
+  // Broker mode accepts only our own tokens: the direct profile's policy would describe nothing in force.
+  logger.info(broker
+    ? { mode: 'broker', issuer: config.publicBaseUrl, audiences: config.oauth.audiences, upstreamIssuer: config.oauth.issuer, advertised: advertised() }
+    : describePolicy({
+        profile: config.oauth.profile,
+        audiences: config.oauth.audiences,
+        allowedClients: config.oauth.allowedClients,
+        map: config.oauth.scopeMap,
+        advertised: advertised(),
+      }), 'auth policy');
   const store = options.store ?? createStore(config, (err) => {
     telemetry.recordStoreError('connection');
     logger.warn({ err: { message: err.message } }, 'shared store error');
   });
+  let brokered: Broker | undefined;
+  if (broker) {
+    brokered = await createBroker({ config, store, logger, toolScopes, upstreamMetadata: authorizationServerMetadata, clientAddress: clientAddressOf(config.trustProxy) });
+    verifier ??= brokered.verifier;
+  }
+  const neonpanel = options.neonpanel ?? createNeonPanelClient(config, logger, {
+    ...(telemetry.enabled ? { observer: telemetry.upstream } : {}),
+    ...(brokered ? { upstreamToken: brokered.upstreamTokens } : {}),
+  });
+  const challenge = challengeContext(config, advertised, telemetry);
   const limits = createUserLimits(store, {
     requestsPerSecond: config.limits.requestsPerSecond,
     concurrentUpstream: config.limits.concurrentUpstream,
@@ -124,8 +140,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const app = createApp({
     config,
     logger,
-    verifier,
+    verifier: verifier!,
     authorizationServerMetadata,
+    ...(brokered ? { brokerRoutes: brokered.routes } : {}),
     advertisedScopes: advertised,
     telemetry,
     ...(store.kind === 'redis' ? { store } : {}),
@@ -135,10 +152,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       publicRoutes: publicDocsRouter({
         registry,
         publicBaseUrl: config.publicBaseUrl,
-        issuer: config.oauth.issuer,
+        issuer: broker ? config.publicBaseUrl : config.oauth.issuer,
         scopes: advertised(),
         sessionMode: config.mcp.sessionMode,
-        authorizationServerMetadata,
+        // Broker mode: the documents name our endpoints, not NeonPanel's.
+        authorizationServerMetadata: brokered?.metadata ?? authorizationServerMetadata,
       }),
     },
   });

@@ -37,7 +37,7 @@ function isKeySourceFailure(error: unknown): boolean {
   return error.code === 'ERR_JOSE_GENERIC';
 }
 
-function describe(error: unknown): string {
+export function describe(error: unknown): string {
   if (error instanceof joseErrors.JWTExpired) return 'The access token has expired.';
   if (error instanceof joseErrors.JWTClaimValidationFailed) {
     switch (error.claim) {
@@ -55,7 +55,7 @@ function describe(error: unknown): string {
 }
 
 /** The operator's name for why jose refused the token (AUTH_FAILURE_REASONS). */
-function reasonOf(error: unknown): AuthFailureReason {
+export function reasonOf(error: unknown): AuthFailureReason {
   if (error instanceof joseErrors.JWTExpired) return 'expired';
   if (error instanceof joseErrors.JWTClaimValidationFailed) {
     switch (error.claim) {

@@ -16,7 +16,7 @@ import { ConfigError, loadConfig, resourceIdentifiers, type Config } from '../co
 import { createLogger } from '../logger.js';
 import { startServer } from '../server.js';
 import { startAuthorizationServer } from './authServer/index.js';
-import { devBanner, devPorts, devServerEnv, LOOPBACK, type DevPorts } from './authServer/devStack.js';
+import { devBanner, devBrokerClient, devPorts, devServerEnv, LOOPBACK, type DevPorts } from './authServer/devStack.js';
 import type { DevAuthProfile } from './authServer/index.js';
 import { jwksTokenVerifier, startSandbox } from './sandbox/index.js';
 
@@ -53,6 +53,8 @@ try {
     host: LOOPBACK,
     issuer: config.oauth.issuer,
     resources: resourceIdentifiers(config.publicBaseUrl),
+    // Broker mode: the MCP server signs people in here as NeonPanel's one confidential client.
+    ...(config.authMode === 'broker' ? { clients: [devBrokerClient(config.publicBaseUrl)] } : {}),
     onError: (err) => logger.error({ err }, 'authorization server error'),
   });
   stops.push(() => authServer.close());

@@ -24,6 +24,7 @@ import { deadline } from './deadline.js';
 import { UpstreamRequest, UpstreamResponse, type UpstreamBody } from './upstreamMessages.js';
 import { RETRYABLE_STATUSES, isSafeMethod, nextDelayMs, sleep, type RetryPolicy } from './retry.js';
 import { createTokenExchanger, type TokenExchanger } from './tokenExchange.js';
+import type { UpstreamTokenSource } from '../auth/upstreamTokenSource.js';
 import type { NeonPanelApi, NeonPanelClient, UpstreamCallContext, UpstreamCallObservation, UpstreamObserver, paths } from './types.js';
 
 export interface NeonPanelClientOptions {
@@ -49,6 +50,8 @@ export interface NeonPanelClientOptions {
   tokenRefreshSkewMs?: number;
   /** Told of every request, its retries and how it ended (telemetry). Absent: no cost. */
   observer?: UpstreamObserver;
+  /** Broker mode: NeonPanel's token comes from the grant's vault, never from the caller. */
+  upstreamToken?: UpstreamTokenSource;
 }
 
 export interface NeonPanelHttpClient extends NeonPanelClient {
@@ -170,6 +173,14 @@ export function createNeonPanelClient(config: Config, logger: Logger, options: N
   };
 
   async function bearerFor(context: UpstreamCallContext): Promise<string> {
+    if (options.upstreamToken) {
+      // A vault or refresh failure is NeonPanel being unavailable to this call, not a bug.
+      const granted = await options.upstreamToken.tokenFor(context.auth, context.signal).catch((error: unknown) => {
+        throw error instanceof NeonPanelError ? error : new NeonPanelError({ kind: 'unavailable', toolMessage: NEONPANEL_MESSAGES.unavailable, failure: 'token_exchange' });
+      });
+      if (granted === undefined) throw new NeonPanelError({ kind: 'unauthorized', toolMessage: NEONPANEL_MESSAGES.unauthorized, failure: 'no_token' });
+      return granted;
+    }
     const subjectToken = context.auth.token;
     if (!subjectToken) {
       throw new NeonPanelError({ kind: 'unauthorized', toolMessage: NEONPANEL_MESSAGES.unauthorized, failure: 'no_token' });
@@ -264,6 +275,7 @@ export function createNeonPanelClient(config: Config, logger: Logger, options: N
         }
       }
       if (response.status === 401 && exchanger) exchanger.forget(context.auth.token);
+      if (response.status === 401 && options.upstreamToken) await options.upstreamToken.rejected(context.auth);
       return fail(errorForStatus(response.status, parseJson(payload), retryAfterSeconds), attempt);
     }
   }

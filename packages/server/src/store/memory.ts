@@ -7,6 +7,7 @@ import { LRUCache } from 'lru-cache';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { CallToolResult, JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { InMemorySessionStore, type SessionLimits } from './sessions.js';
+import { createMemoryBrokerStore } from './brokerMemory.js';
 import type { IdempotencyRecord, IdempotencyStore, SessionRelay, SharedStore } from './types.js';
 
 const IDEMPOTENCY_MAX_ENTRIES = 50_000;
@@ -56,6 +57,7 @@ export function createMemoryStore(): SharedStore {
     kind: 'memory',
     idempotency: new MemoryIdempotency(),
     relay: new MemoryRelay(),
+    broker: createMemoryBrokerStore(),
     sessions: (limits: SessionLimits) => new InMemorySessionStore(limits),
     limiter: (prefix, points, durationS) => new RateLimiterMemory({ keyPrefix: prefix, points, duration: durationS }),
     health: async () => 'ok',

@@ -16,6 +16,7 @@ import { LRUCache } from 'lru-cache';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 import type { CallToolResult, JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { newSessionId, ownedBy, SessionLimitError, type SessionLimits, type SessionOwner, type SessionRecord, type SessionStore, type SessionTransport } from './sessions.js';
+import { createRedisBrokerStore } from './brokerRedis.js';
 import { StoreUnavailableError, type IdempotencyRecord, type IdempotencyStore, type SessionRelay, type SharedStore } from './types.js';
 
 export interface RedisStoreOptions {
@@ -249,6 +250,7 @@ export function createRedisStore(options: RedisStoreOptions): SharedStore {
   return {
     kind: 'redis',
     idempotency: new RedisIdempotency(redis, prefix),
+    broker: createRedisBrokerStore(redis, `${prefix}broker:`),
     relay,
     sessions: (limits) => new RedisSessionStore(redis, prefix, limits, onError),
     limiter: (limiterPrefix, points, durationS) => new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}${limiterPrefix}`, points, duration: durationS }),

@@ -10,6 +10,7 @@
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { CallToolResult, JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { SessionLimits, SessionStore } from './sessions.js';
+import type { BrokerStore } from './brokerStore.js';
 
 /** What a write's idempotency key is bound to. */
 export type IdempotencyRecord =
@@ -42,6 +43,8 @@ export interface SharedStore {
   readonly kind: 'memory' | 'redis';
   readonly idempotency: IdempotencyStore;
   readonly relay: SessionRelay;
+  /** The OAuth broker's models, vault ciphertext, states and locks (brokerStore.ts). */
+  readonly broker: BrokerStore;
   sessions(limits: SessionLimits): SessionStore;
   /** A limiter of `points` per `durationS`, under `prefix`, counted wherever the store is. */
   limiter(prefix: string, points: number, durationS: number): RateLimiterAbstract;

@@ -9,7 +9,7 @@ import { ConfigError, defaultAudiences, loadConfig, resourceIdentifiers } from '
 import { createVerifier } from '../../src/auth/createVerifier.js';
 import { InvalidTokenError } from '../../src/auth/errors.js';
 import { DEMO_USERS } from '../../src/dev/demoUsers.js';
-import { devBanner, devPorts, devProfile, devServerEnv } from '../../src/dev/authServer/devStack.js';
+import { DEV_BROKER_CLIENT_ID, devBanner, devBrokerClient, devPorts, devProfile, devServerEnv } from '../../src/dev/authServer/devStack.js';
 import { fetchedMetadataSource, jwksUriOf } from '../../src/auth/authorizationServerMetadata.js';
 import { toolScopesOf } from '../../src/tools/scopes.js';
 import { ALL_TOOLS } from '../../src/tools/registry.js';
@@ -49,6 +49,15 @@ describe('devServerEnv → loadConfig', () => {
     expect(config.upstream.auth).toBe('forward');
   });
 
+  it('runs broker mode by default, with the dev broker client, and direct mode when asked', () => {
+    const broker = loadConfig(devServerEnv({}, ports));
+    expect(broker.authMode).toBe('broker');
+    expect(broker.broker.neonpanelClientId).toBe(DEV_BROKER_CLIENT_ID);
+    expect(devBrokerClient(broker.publicBaseUrl).redirect_uris).toEqual(['http://localhost:3030/oauth/neonpanel/callback']);
+    expect(loadConfig(devServerEnv({ AUTH_MODE: 'direct' }, ports)).authMode).toBe('direct');
+    expect(() => devServerEnv({ AUTH_MODE: 'proxy' }, ports)).toThrow(/AUTH_MODE/);
+  });
+
   it('keeps unrelated settings and overrides the auth ones', () => {
     const config = loadConfig(devServerEnv({
       LOG_LEVEL: 'warn',
@@ -69,7 +78,9 @@ describe('devProfile', () => {
   it('is neonpanel unless OAUTH_PROFILE=standard selects the other; anything else names the variable', () => {
     expect(devProfile({})).toBe('neonpanel');
     expect(devProfile({ OAUTH_PROFILE: 'standard' })).toBe('standard');
-    expect(loadConfig(devServerEnv({ OAUTH_PROFILE: 'standard' }, { mcp: 3030, auth: 3031, sandbox: 3032 })).oauth.profile).toBe('standard');
+    expect(loadConfig(devServerEnv({ AUTH_MODE: 'direct', OAUTH_PROFILE: 'standard' }, { mcp: 3030, auth: 3031, sandbox: 3032 })).oauth.profile).toBe('standard');
+    // In broker mode the development server plays NeonPanel, whatever OAUTH_PROFILE says.
+    expect(loadConfig(devServerEnv({ OAUTH_PROFILE: 'standard' }, { mcp: 3030, auth: 3031, sandbox: 3032 })).oauth.profile).toBe('neonpanel');
     expect(() => devProfile({ OAUTH_PROFILE: 'passport' })).toThrow(/OAUTH_PROFILE/);
   });
 });
@@ -90,7 +101,7 @@ function verifierFor(config: ReturnType<typeof loadConfig>) {
 describe('the production verifier, configured for the dev stack', () => {
   it("neonpanel: accepts the dev authorization server's openid tokens (aud = client id) with every tool scope", async () => {
     const authPort = await freePort();
-    const config = loadConfig(devServerEnv({}, { mcp: 3030, auth: authPort, sandbox: 3032 }));
+    const config = loadConfig(devServerEnv({ AUTH_MODE: 'direct' }, { mcp: 3030, auth: authPort, sandbox: 3032 }));
     const as = await startAuthorizationServer({ profile: 'neonpanel', port: authPort, issuer: config.oauth.issuer, resources: resourceIdentifiers(config.publicBaseUrl) });
     const other = await startAuthorizationServer({ profile: 'neonpanel', port: 0, resources: resourceIdentifiers(config.publicBaseUrl) });
     try {
@@ -112,7 +123,7 @@ describe('the production verifier, configured for the dev stack', () => {
 
   it("standard: accepts the dev authorization server's tokens for the server's resources, and no others", async () => {
     const authPort = await freePort();
-    const config = loadConfig(devServerEnv({ OAUTH_PROFILE: 'standard' }, { mcp: 3030, auth: authPort, sandbox: 3032 }));
+    const config = loadConfig(devServerEnv({ AUTH_MODE: 'direct', OAUTH_PROFILE: 'standard' }, { mcp: 3030, auth: authPort, sandbox: 3032 }));
     const as = await startAuthorizationServer({
       port: authPort,
       issuer: config.oauth.issuer,

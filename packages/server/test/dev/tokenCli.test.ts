@@ -65,7 +65,7 @@ describe('runTokenCli', () => {
 
   it('finds the authorization server and the resource from DEV_AUTH_PORT and PORT', async () => {
     const authPort = new URL(as.issuer).port;
-    const { code, stdout } = await run(['--user', 'bob', '--scope', 'read:inventory'], { DEV_AUTH_PORT: authPort, PORT: '3030' });
+    const { code, stdout } = await run(['--user', 'bob', '--scope', 'read:inventory'], { AUTH_MODE: 'direct', DEV_AUTH_PORT: authPort, PORT: '3030' });
     expect(code).toBe(0);
     expect(decodeJwt(stdout.trim())).toMatchObject({ iss: as.issuer, aud: `${BASE}/mcp`, scope: 'read:inventory' });
   });

@@ -20,7 +20,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import cors from 'cors';
 import type { JWK } from 'jose';
-import type { KoaContextWithOIDC } from 'oidc-provider';
+import type { ClientMetadata, KoaContextWithOIDC } from 'oidc-provider';
 import { DEFAULT_SCOPES } from '../../config.js';
 import { DEMO_USERS, type DemoUser } from '../demoUsers.js';
 import { generateSigningKey, normalizeSigningKeys } from './keys.js';
@@ -53,6 +53,8 @@ export interface AuthorizationServerOptions {
   users?: readonly DemoUser[];
   /** Told about unexpected failures (bugs), which are answered 500. Default: ignored. */
   onError?: (error: unknown) => void;
+  /** Clients registered at start, e.g. the broker's confidential client (AUTH_MODE=broker). */
+  clients?: readonly ClientMetadata[];
 }
 
 export interface RunningAuthorizationServer {
@@ -102,6 +104,7 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
       users,
       cookieKeys: [randomBytes(32).toString('base64url')],
       adapter: createMemoryAdapter(),
+      ...(options.clients ? { clients: options.clients } : {}),
       InvalidTarget: errors.InvalidTarget,
     }));
     provider.on('server_error', (_ctx: KoaContextWithOIDC, error: Error) => onError(error));

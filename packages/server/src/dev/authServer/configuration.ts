@@ -6,11 +6,12 @@
  * Every default helper oidc-provider marks "you should change this" is given here, which
  * both states our policy and keeps its start-up notices out of the dev log.
  */
-import type { Account, AdapterFactory, Configuration, errors as OidcErrors, JWK } from 'oidc-provider';
+import type { Account, AdapterFactory, ClientMetadata, Configuration, errors as OidcErrors, JWK } from 'oidc-provider';
 import type { DemoUser } from '../demoUsers.js';
 import type { SigningAlgorithm, SigningJwk } from './keys.js';
 import { OIDC_SCOPES } from './scopes.js';
 import { renderMessagePage } from './pages.js';
+import { htmlErrorPage, redirectOriginCors, tokenLifetimes } from '../../auth/broker/oidcPolicies.js';
 
 /** A refresh token's absolute lifetime: rotation hands its remainder on rather than extending it. */
 const REFRESH_TOKEN_TTL_SECONDS = 14 * 24 * 3600;
@@ -55,6 +56,8 @@ export interface ProviderConfigurationInput {
   /** Keys that sign the session and interaction cookies. */
   cookieKeys: string[];
   adapter: AdapterFactory;
+  /** Clients registered at start (the broker's confidential client at "NeonPanel"). */
+  clients?: readonly ClientMetadata[];
   InvalidTarget: typeof OidcErrors.InvalidTarget;
 }
 
@@ -88,6 +91,7 @@ export function providerConfiguration(input: ProviderConfigurationInput): Config
 
   return {
     adapter: input.adapter,
+    ...(input.clients ? { clients: [...input.clients] } : {}),
     jwks: { keys: input.keys as JWK[] },
     cookies: {
       keys: input.cookieKeys,
@@ -182,32 +186,15 @@ export function providerConfiguration(input: ProviderConfigurationInput): Config
     // Tokens outlive the sign-in session cookie, as they would at NeonPanel.
     expiresWithSession: () => false,
 
-    ttl: {
-      AccessToken: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? input.accessTokenTtlSeconds,
-      AuthorizationCode: 60,
-      IdToken: ID_TOKEN_TTL_SECONDS,
-      Interaction: INTERACTION_TTL_SECONDS,
-      Session: SESSION_TTL_SECONDS,
-      Grant: GRANT_TTL_SECONDS,
-      RefreshToken: (ctx) => ctx?.oidc?.entities.RotatedRefreshToken?.remainingTTL ?? REFRESH_TOKEN_TTL_SECONDS,
-    },
-
-    // Browser-based clients (the MCP Inspector) call the token endpoint cross-origin; allow
-    // the origins of the client's own redirect URIs, and nothing else.
-    clientBasedCORS: (_ctx, origin, client) =>
-      origin !== 'null' && (client.redirectUris ?? []).some((uri) => {
-        try {
-          return new URL(uri).origin === origin;
-        } catch {
-          return false;
-        }
-      }),
-
-    renderError: (ctx, out) => {
-      ctx.type = 'html';
-      ctx.set('cache-control', 'no-store');
-      const description = out.error_description ? `: ${out.error_description}` : '';
-      ctx.body = renderMessagePage('Sign-in error', `${out.error}${description}`);
-    },
+    ttl: tokenLifetimes({
+      accessTokenSeconds: input.accessTokenTtlSeconds,
+      idTokenSeconds: ID_TOKEN_TTL_SECONDS,
+      interactionSeconds: INTERACTION_TTL_SECONDS,
+      sessionSeconds: SESSION_TTL_SECONDS,
+      grantSeconds: GRANT_TTL_SECONDS,
+      refreshTokenSeconds: REFRESH_TOKEN_TTL_SECONDS,
+    }),
+    clientBasedCORS: redirectOriginCors,
+    renderError: htmlErrorPage(renderMessagePage),
   };
 }

@@ -76,6 +76,20 @@ function formAction(html: string, formId: string): string | undefined {
   return action === undefined ? undefined : unescapeHtml(action);
 }
 
+/** The hidden fields of the form with this id (the broker's consent form carries its CSRF token in one). */
+function hiddenFields(html: string, formId: string): Record<string, string> {
+  const start = html.search(new RegExp(`<form\\b[^>]*\\bid="${formId}"`));
+  if (start === -1) return {};
+  const body = html.slice(start, html.indexOf('</form>', start));
+  const fields: Record<string, string> = {};
+  for (const tag of body.match(/<input\b[^>]*\btype="hidden"[^>]*>/g) ?? []) {
+    const name = /\bname="([^"]*)"/.exec(tag)?.[1];
+    const value = /\bvalue="([^"]*)"/.exec(tag)?.[1];
+    if (name !== undefined) fields[unescapeHtml(name)] = unescapeHtml(value ?? '');
+  }
+  return fields;
+}
+
 function pageMessage(html: string): string | undefined {
   const match = /<p\b[^>]*\bid="(?:error|message)"[^>]*>([^<]*)<\/p>/.exec(html);
   return match ? unescapeHtml(match[1]!) : undefined;
@@ -126,7 +140,7 @@ export async function completeAuthorization(
       init = form({ login: options.login, password: options.password });
     } else if (consentAction !== undefined && response.status === 200) {
       url = new URL(consentAction, url);
-      init = form({ decision: options.decision ?? 'approve' });
+      init = form({ ...hiddenFields(html, 'consent-form'), decision: options.decision ?? 'approve' });
     } else if (loginAction !== undefined) {
       throw new DevFlowError(`Sign-in failed for "${options.login}": ${pageMessage(html) ?? `HTTP ${response.status}`}`, 'sign_in_failed');
     } else {

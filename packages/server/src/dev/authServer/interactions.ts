@@ -15,6 +15,7 @@ import type Provider from 'oidc-provider';
 import type { errors as OidcErrors, InteractionResults } from 'oidc-provider';
 import type { DemoUser } from '../demoUsers.js';
 import { renderConsentPage, renderLoginPage, renderMessagePage } from './pages.js';
+import { formErrorStatus, PAGE_HEADERS } from '../../auth/broker/pages.js';
 
 export interface InteractionRoutesOptions {
   provider: Provider;
@@ -30,18 +31,8 @@ const EXPIRED = 'This sign-in request has expired or was started in another brow
 const BAD_CREDENTIALS = 'Unknown username or wrong password.';
 
 function sendPage(res: Response, status: number, html: string): void {
-  res.status(status)
-    .set({
-      'content-type': 'text/html; charset=utf-8',
-      'cache-control': 'no-store',
-      // No script at all; no framing (clickjacking of the consent button). No form-action:
-      // browsers apply it to the redirect back to the client, which is another origin.
-      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
-      'x-frame-options': 'DENY',
-      'x-content-type-options': 'nosniff',
-      'referrer-policy': 'no-referrer',
-    })
-    .send(html);
+  // The broker's headers: no script, no framing of the consent button.
+  res.status(status).set(PAGE_HEADERS).send(html);
 }
 
 /** Compares without leaking, through timing, how much of a password matched. */
@@ -223,9 +214,8 @@ export function interactionRoutes(options: InteractionRoutesOptions): Router {
       sendPage(res, 400, renderMessagePage('Sign-in expired', EXPIRED));
       return;
     }
-    // body-parser's errors (oversized or unreadable form) carry their 4xx status.
-    const status = (error as { status?: unknown } | null)?.status;
-    if (typeof status === 'number' && status >= 400 && status < 500) {
+    const status = formErrorStatus(error);
+    if (status !== undefined) {
       sendPage(res, status, renderMessagePage('Sign-in error', 'The form could not be read.'));
       return;
     }

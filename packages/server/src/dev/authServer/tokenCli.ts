@@ -8,7 +8,7 @@
 import { parseArgs } from 'node:util';
 import { DEMO_USERS, demoUserByLogin } from '../demoUsers.js';
 import { obtainToken, type FetchLike } from './flow.js';
-import { devIssuer, devPorts, devPublicBaseUrl, type DevPorts } from './devStack.js';
+import { devAuthMode, devIssuer, devPorts, devPublicBaseUrl, type DevPorts } from './devStack.js';
 
 export interface TokenCliIo {
   stdout(text: string): void;
@@ -75,7 +75,15 @@ export async function runTokenCli(argv: readonly string[], io: TokenCliIo): Prom
     io.stderr(`error: ${(error as Error).message}\n`);
     return 2;
   }
-  const issuer = values.issuer ?? devIssuer(ports);
+  let broker: boolean;
+  try {
+    broker = devAuthMode(io.env ?? {}) === 'broker';
+  } catch (error) {
+    io.stderr(`error: ${(error as Error).message}\n`);
+    return 2;
+  }
+  // In broker mode the MCP server itself is the authorization server clients sign in at.
+  const issuer = values.issuer ?? (broker ? devPublicBaseUrl(ports) : devIssuer(ports));
   const resource = values.resource ?? `${devPublicBaseUrl(ports)}/mcp`;
   const scope = values.scope?.trim().split(/\s+/).join(' ');
   for (const [name, url] of [['--issuer', issuer], ['--resource', resource]] as const) {
