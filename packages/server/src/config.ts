@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { ConfigError } from './config/error.js';
 import { list, stripSlash } from './config/values.js';
-import { PROFILE_SCOPE_MAPS, parseScopeMap, type ScopeMap } from './config/scopes.js';
+import { PROFILE_SCOPE_MAPS, parseScopeMap, type OAuthProfile, type ScopeMap } from './config/scopes.js';
 import { parseToolsets, type ToolsetSelection } from './config/toolsets.js';
 import { parseTrustProxy, trustProxyReadable } from './config/trustProxy.js';
 import { defaultAudiences, resourceIdentifiers } from './config/resources.js';
@@ -15,7 +15,7 @@ import { defaultAllowedHosts, defaultAllowedOrigins } from './config/origins.js'
 
 // The derived settings live in ./config/, one concern each; re-exported so callers keep one import.
 export { ConfigError } from './config/error.js';
-export { DEFAULT_SCOPES, PROFILE_SCOPE_MAPS, parseScopeMap, type ScopeMap } from './config/scopes.js';
+export { DEFAULT_SCOPES, PROFILE_SCOPE_MAPS, parseScopeMap, type OAuthProfile, type ScopeMap } from './config/scopes.js';
 export { TOOLSETS, type Toolset, type ToolsetSelection } from './config/toolsets.js';
 export { PROTECTED_PATHS, defaultAudiences, resourceIdentifiers } from './config/resources.js';
 
@@ -109,8 +109,6 @@ const EnvSchema = z.object({
 });
 
 export type Env = Record<string, string | undefined>;
-
-export type OAuthProfile = 'neonpanel' | 'standard';
 
 export interface Config {
   nodeEnv: 'production' | 'development' | 'test';

@@ -2,7 +2,6 @@
  * Scopes as configuration sees them: the tools' default scopes, and the scope map each auth
  * profile starts from or OAUTH_SCOPE_MAP replaces.
  */
-import type { OAuthProfile } from '../config.js';
 import { ConfigError } from './error.js';
 
 export const DEFAULT_SCOPES = [
@@ -31,6 +30,9 @@ export const DEFAULT_SCOPES = [
 export type ScopeMap = Readonly<Record<string, readonly string[] | '*'>>;
 
 /** Under `neonpanel`, `openid` is the only scope NeonPanel issues, so it grants every tool. */
+/** How the authorization server behind the tokens treats scopes and audiences (OAUTH_PROFILE). */
+export type OAuthProfile = 'neonpanel' | 'standard';
+
 export const PROFILE_SCOPE_MAPS: Readonly<Record<OAuthProfile, ScopeMap>> = {
   neonpanel: { openid: '*' },
   standard: {},
