@@ -34,7 +34,7 @@ describe('batches', () => {
   let server: TestServer;
   let token: string;
   beforeAll(async () => {
-    server = await startTestServer(issuer, { MCP_MAX_BATCH: '20', RATE_LIMIT_REQUESTS_PER_SECOND: '30' }, { registry: sharedRegistry(upstream) });
+    server = await startTestServer(issuer, { MCP_MAX_BATCH: '20', RATE_LIMIT_REQUESTS_PER_SECOND: '30', RATE_LIMIT_BURST: '0' }, { registry: sharedRegistry(upstream) });
     token = await issuer.sign(claimsFor(server.base, { sub: 'batcher' }));
   });
   afterAll(async () => {

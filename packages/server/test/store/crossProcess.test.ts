@@ -108,13 +108,13 @@ beforeAll(async () => {
     OAUTH_JWKS_URI: issuer.jwksUri,
     OAUTH_AUTHORIZATION_ENDPOINT: `${issuer.issuer}/authorize`,
     OAUTH_TOKEN_ENDPOINT: `${issuer.issuer}/token`,
-    REDIS_URL: redis.url,
+    ...redis.env,
     NEONPANEL_API_BASE: sandbox.url,
     MCP_SESSION_MODE: 'stateful',
     MCP_TOOLSETS: 'all',
   };
   const open = { ...common, RATE_LIMIT_REQUESTS_PER_SECOND: '1000000', RATE_LIMIT_CONCURRENT_UPSTREAM: '100000' };
-  const limited = { ...common, RATE_LIMIT_REQUESTS_PER_SECOND: '3' };
+  const limited = { ...common, RATE_LIMIT_REQUESTS_PER_SECOND: '3', RATE_LIMIT_BURST: '0' };
   [a, b, limitedA, limitedB] = await Promise.all([startTask(open), startTask(open), startTask(limited), startTask(limited)]);
 }, 45_000);
 
