@@ -23,8 +23,9 @@ export interface FakeUpstream {
  * The real NeonPanel client (pool share, in-flight leases) over a fake NeonPanel that answers
  * every request after `page` milliseconds and counts how many it holds at once.
  */
-export function slowNeonPanel(upstream: FakeUpstream): NeonPanelClient {
-  const config = loadConfig({ NODE_ENV: 'test', PUBLIC_BASE_URL: 'http://127.0.0.1:1', OAUTH_ISSUER: 'https://issuer.test' });
+export function slowNeonPanel(upstream: FakeUpstream, env: Record<string, string> = {}): NeonPanelClient {
+  // The pool share comes from the same variables the server reads (RATE_LIMIT_CONCURRENT_UPSTREAM…).
+  const config = loadConfig({ NODE_ENV: 'test', PUBLIC_BASE_URL: 'http://127.0.0.1:1', OAUTH_ISSUER: 'https://issuer.test', ...env });
   const fetch = (async (input: Request) => {
     const ms = Number(new URL(input.url).searchParams.get('page') ?? 0);
     upstream.inFlight = (upstream.inFlight ?? 0) + 1;
@@ -33,7 +34,7 @@ export function slowNeonPanel(upstream: FakeUpstream): NeonPanelClient {
     upstream.inFlight -= 1;
     return new Response(JSON.stringify({ data: [], last_page: 1 }), { status: 200, headers: { 'content-type': 'application/json' } });
   }) as typeof globalThis.fetch;
-  return createNeonPanelClient(config, createLogger('silent'), { fetch, retryBaseDelayMs: 1 });
+  return createNeonPanelClient(config, createLogger('silent'), { fetch, retryBaseDelayMs: 1, socketsPerUser: config.limits.socketsPerUser });
 }
 
 export function sharedRegistry(upstream: FakeUpstream) {
