@@ -54,7 +54,8 @@ describe('sessions over HTTP', () => {
 
   it('closes a stream whose session was deleted on the other task (no zombie kept alive by keep-alives)', async () => {
     const token = await tokenFor(a, 'zombie');
-    const sessionId = await openSession(a.base, token);
+    // Made on B, streamed on A, deleted on B: A learns of it only from the store.
+    const sessionId = await openSession(b.base, await tokenFor(b, 'zombie'));
     const stream = await fetch(`${a.base}/mcp`, { headers: { ...headersFor({ token, sessionId }), Accept: 'text/event-stream' } });
     expect(stream.status).toBe(200);
     expect(a.mcp.streams.hasStream(sessionId)).toBe(true);
