@@ -61,3 +61,22 @@ export async function admitRequests(limits: UserLimits, res: ServerResponse, sub
     return false;
   }
 }
+
+/**
+ * The per-second count started before the session is read, so that both store round trips of
+ * a stateful call go out together (one pipelined round trip instead of two in a row). Never
+ * rejects: it settles to the refusal, if any, which `refuseIfThrottled` answers.
+ */
+export function startCounting(limits: UserLimits, subject: string, messages: number): Promise<unknown> {
+  return limits.admit(subject, messages).then(() => undefined, (error: unknown) => error ?? new Error('refused'));
+}
+
+/** Answers a refusal `startCounting` settled to (429/503 with Retry-After and the request's id); false when refused. */
+export async function refuseIfThrottled(res: ServerResponse, counting: Promise<unknown>, id?: RequestId): Promise<boolean> {
+  const error = await counting;
+  if (error === undefined) return true;
+  const throttle = throttleOf(error);
+  if (!throttle) throw error;
+  sendThrottle(res, throttle, id);
+  return false;
+}

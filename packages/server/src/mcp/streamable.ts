@@ -13,7 +13,7 @@ import { SessionLimitError } from '../store/sessions.js';
 import { SseStream, writeSseHeaders } from './sse.js';
 import { JsonCollector, PostStreamSink } from './sinks.js';
 import { idOf, INVALID_REQUEST, SESSION_ERROR, sendJson, sendJsonRpcError, type RequestId } from './jsonrpc.js';
-import { admit, admitRequests } from './admission.js';
+import { admit, admitRequests, refuseIfThrottled, startCounting } from './admission.js';
 import { throttleInAnswers } from './limitErrors.js';
 import { decideEra } from './eras.js';
 import { modernPost, sendRefusal } from './modern.js';
@@ -95,6 +95,9 @@ export function streamableHandler(rt: McpRuntime): Handler<McpRequest> {
       return;
     }
 
+    const isBatch = Array.isArray(req.body);
+    // One message on an existing session: count it while the session is read (one round trip).
+    const counting = stateful && !isInitialize && !isBatch ? startCounting(rt.limits, principal.subject, messages.length) : undefined;
     let session: SessionRecord | undefined;
     if (stateful) {
       if (isInitialize) {
@@ -115,9 +118,10 @@ export function streamableHandler(rt: McpRuntime): Handler<McpRequest> {
       }
     }
 
-    const isBatch = Array.isArray(req.body);
     const revision = session?.protocolVersion ?? (req.headers['mcp-protocol-version'] as string | undefined);
-    if (!(await admit(rt.limits, res, principal.subject, messages.length, { isBatch, revision, maxBatch: rt.config.limits.maxBatch, id: rpcId }))) return;
+    if (counting) {
+      if (!(await refuseIfThrottled(res, counting, rpcId))) return;
+    } else if (!(await admit(rt.limits, res, principal.subject, messages.length, { isBatch, revision, maxBatch: rt.config.limits.maxBatch, id: rpcId }))) return;
 
     const requestId = requestIdOf(req);
     const meta = { session, requestId, trace: traceContextOf(req) };
