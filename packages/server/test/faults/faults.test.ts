@@ -77,6 +77,7 @@ it('meets its targets under kill -9, a Redis restart, NeonPanel 502/timeout afte
     token,
     company: DEMO_COMPANIES[0]!.uuid,
     tally,
+    phase: 'warm-up',
     killedUpstream: (upstream) => killedPort !== undefined && upstream !== null && upstream.includes(`:${killedPort}`),
     createdUpstream: (ref) => tap.created(ref) > 0,
   };
@@ -116,6 +117,7 @@ it('meets its targets under kill -9, a Redis restart, NeonPanel 502/timeout afte
 
   await sleep(1_500);
 
+  ctx.phase = 'kill -9';
   // 1. kill -9 of one task while creates are in flight (NeonPanel answers slowly for a moment).
   tap.setCreateFault('slow-answer', 800);
   const writesDuringKill = [write(ctx), write(ctx), write(ctx), write(ctx)];
@@ -131,6 +133,7 @@ it('meets its targets under kill -9, a Redis restart, NeonPanel 502/timeout afte
   killedPort = undefined;
   await checkSessions();
 
+  ctx.phase = 'redis restart';
   // 2. A Redis restart: requests that need it get 503 with Retry-After; service back within 10 s.
   await redis.kill();
   await sleep(1_500);
@@ -142,6 +145,7 @@ it('meets its targets under kill -9, a Redis restart, NeonPanel 502/timeout afte
   const recoveryMs = Date.now() - back;
   await checkSessions();
 
+  ctx.phase = '502/timeout after create';
   // 3. NeonPanel answers 502, then times out, after it has received (and made) a create.
   tap.setCreateFault('bad-gateway-after');
   await Promise.all([write(ctx), write(ctx)]);
@@ -149,21 +153,25 @@ it('meets its targets under kill -9, a Redis restart, NeonPanel 502/timeout afte
   await Promise.all([write(ctx), write(ctx)]);
   tap.setCreateFault('none');
 
+  ctx.phase = 'cancels';
   // 4. Client cancels mid-create (NeonPanel has the create; its answer is slow).
   tap.setCreateFault('slow-answer', 1_000);
   await Promise.all([write(ctx, 300), write(ctx, 300), write(ctx, 300)]);
   tap.setCreateFault('none');
 
+  ctx.phase = 'jwks outage';
   // 5. A JWKS outage: the keys already fetched keep verifying.
   issuer.setDown(true);
   await sleep(3_000);
   issuer.setDown(false);
 
+  ctx.phase = 'sigterm drain';
   // 6. A SIGTERM drain during load: in-flight work finishes, new work goes to the other task.
   const draining = tasks[0]!;
   draining.child.kill('SIGTERM');
   await exited(draining);
   tasks[0] = await startTask(env, PUBLIC_BASE, draining.port);
+  process.stdout.write(`ports: drained ${draining.port}, killed ${victim.port}\n`);
   await sleep(1_000);
   await checkSessions();
 

@@ -10,7 +10,7 @@ export interface Tally {
   sent: number;
   answered: number;
   /** 5xx other than 503 with Retry-After, that no injected fault explains. */
-  unexplained5xx: Array<{ status: number; what: string; upstream: string | null }>;
+  unexplained5xx: Array<{ status: number; what: string; upstream: string | null; phase: string }>;
   /** 502s from the proxy for requests in flight on a task killed with -9 (the ALB answers those the same way). */
   inFlightOnKilledTask: number;
   /** Writes acknowledged to the client: reference → answer. */
@@ -30,6 +30,8 @@ export interface LoadContext {
   token: string;
   company: string;
   tally: Tally;
+  /** The injection under way, for the report of an unexplained answer. */
+  phase: string;
   /** True when the 502 came from a task that was killed with -9 while the request was in flight. */
   killedUpstream(upstream: string | null): boolean;
   /** Whether the create with this reference reached NeonPanel (what the list tool would say). */
@@ -55,7 +57,7 @@ async function send(ctx: LoadContext, what: string, run: () => Promise<Response>
     const explained503 = response.status === 503 && response.headers.get('retry-after') !== null;
     if (explained503) return response;
     if (response.status === 502 && ctx.killedUpstream(upstream)) ctx.tally.inFlightOnKilledTask++;
-    else ctx.tally.unexplained5xx.push({ status: response.status, what, upstream });
+    else ctx.tally.unexplained5xx.push({ status: response.status, what, upstream, phase: ctx.phase });
   }
   return response;
 }
