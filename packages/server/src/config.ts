@@ -92,8 +92,14 @@ const EnvSchema = z.object({
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL (rediss:// for TLS; user:password@ for AUTH)' }).optional(),
   REDIS_PASSWORD: z.string().min(1, 'must not be empty').optional(),
   REDIS_COMMAND_TIMEOUT_MS: intIn(50, 30_000).default(1_000),
+  // ElastiCache Serverless has cluster semantics behind one endpoint (issue 26).
+  REDIS_MODE: z.enum(['standalone', 'cluster'], { error: 'must be standalone or cluster' }).default('standalone'),
   RATE_LIMIT_REQUESTS_PER_SECOND: intIn(1, 1_000_000).default(50),
+  // Requests a user may send above the steady rate, per 10 s (a token bucket's depth).
+  RATE_LIMIT_BURST: intIn(0, 10_000_000).default(250),
   RATE_LIMIT_CONCURRENT_UPSTREAM: intIn(1, 100_000).default(10),
+  // One user's share of the NeonPanel connection pool (default: a quarter of UPSTREAM_MAX_SOCKETS, at most RATE_LIMIT_CONCURRENT_UPSTREAM).
+  UPSTREAM_MAX_SOCKETS_PER_USER: intIn(1, 10_000).optional(),
   MCP_MAX_BATCH: intIn(1, 1_000).default(20),
   // The OAuth broker (issue 25): this origin as the authorization server MCP clients see.
   AUTH_MODE: z.enum(['broker', 'direct'], { error: 'must be broker or direct' }).default('direct'),
@@ -205,9 +211,15 @@ export interface Config {
     /** AUTH password kept out of the URL, so the stack can inject it from Secrets Manager. */
     redisPassword: string | undefined;
     commandTimeoutMs: number;
+    /** `cluster` speaks the cluster protocol (ElastiCache Serverless); `standalone` a plain node. */
+    redisMode: 'standalone' | 'cluster';
   };
-  /** Per-user limits, keyed by the token's `sub`; counted across tasks when Redis is configured. */
-  limits: { requestsPerSecond: number; concurrentUpstream: number; maxBatch: number };
+  /**
+   * Per-user limits, keyed by the token's `sub`; counted across tasks when Redis is configured.
+   * `burst`: requests allowed above the steady rate per 10 s. `concurrentUpstream` counts
+   * NeonPanel requests in flight; `socketsPerUser` bounds one user's share of this task's pool.
+   */
+  limits: { requestsPerSecond: number; burst: number; concurrentUpstream: number; socketsPerUser: number; maxBatch: number };
   /**
    * `direct`: clients bring NeonPanel's (or any configured issuer's) tokens. `broker`: this
    * origin is the authorization server clients see (auth/broker/); `oauth.issuer` is then the
@@ -434,10 +446,13 @@ export function loadConfig(env: Env = process.env): Config {
       traceSampleRatio: e.TRACE_SAMPLE_RATIO,
       followedTracesPerSecond: e.TRACE_FOLLOW_MAX_PER_SECOND,
     },
-    store: { redisUrl: e.REDIS_URL, redisPassword: e.REDIS_PASSWORD, commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS },
+    store: { redisUrl: e.REDIS_URL, redisPassword: e.REDIS_PASSWORD, commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS, redisMode: e.REDIS_MODE },
     limits: {
       requestsPerSecond: e.RATE_LIMIT_REQUESTS_PER_SECOND,
+      burst: e.RATE_LIMIT_BURST,
       concurrentUpstream: e.RATE_LIMIT_CONCURRENT_UPSTREAM,
+      // A user's fan-out queues in this task rather than be refused by its own in-flight limit.
+      socketsPerUser: e.UPSTREAM_MAX_SOCKETS_PER_USER ?? Math.min(Math.max(1, Math.ceil(e.UPSTREAM_MAX_SOCKETS / 4)), e.RATE_LIMIT_CONCURRENT_UPSTREAM),
       maxBatch: e.MCP_MAX_BATCH,
     },
     authMode: e.AUTH_MODE,

@@ -121,12 +121,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     verifier ??= brokered.verifier;
   }
   const neonpanel = options.neonpanel ?? createNeonPanelClient(config, logger, {
+    socketsPerUser: config.limits.socketsPerUser,
     ...(telemetry.enabled ? { observer: telemetry.upstream } : {}),
     ...(brokered ? { upstreamToken: brokered.upstreamTokens } : {}),
   });
   const challenge = challengeContext(config, advertised, telemetry);
   const limits = createUserLimits(store, {
     requestsPerSecond: config.limits.requestsPerSecond,
+    burst: config.limits.burst,
     concurrentUpstream: config.limits.concurrentUpstream,
     onRefusal: (limit) => {
       telemetry.recordLimitRefusal(limit);
@@ -135,7 +137,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     onStoreError: (err) => telemetry.recordStoreError(err.operation),
   });
   const limited = limitedRegistry(registry, limits);
-  const services = createToolServices({ neonpanelBaseUrl: config.neonpanelApiBase, companyCacheTtlMs: config.upstream.companyCacheTtlMs, idempotency: store.idempotency });
+  const services = createToolServices({
+    neonpanelBaseUrl: config.neonpanelApiBase,
+    companyCacheTtlMs: config.upstream.companyCacheTtlMs,
+    idempotency: store.idempotency,
+    // A write's lease outlives every request it may send: each attempt's timeout, and a margin.
+    writeLeaseMs: config.upstream.timeoutMs * (1 + config.upstream.retries) + 5_000,
+  });
   const mcp = createMcpEndpoints({ config, logger, registry: limited, neonpanel, services, challenge, telemetry, store, limits });
   const app = createApp({
     config,

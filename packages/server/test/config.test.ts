@@ -243,10 +243,16 @@ describe('toolset selection (MCP_TOOLSETS, MCP_READ_ONLY)', () => {
 });
 
 describe('shared store and per-user limits (REDIS_URL, RATE_LIMIT_*, MCP_MAX_BATCH)', () => {
-  test('defaults: in memory, 50 requests per second, 10 NeonPanel calls at once, batches of 20', () => {
+  test('defaults: in memory, standalone, 50 requests per second with a burst of 250 per 10 s, 10 NeonPanel requests at once, batches of 20', () => {
     const config = loadConfig({});
-    expect(config.store).toEqual({ redisUrl: undefined, redisPassword: undefined, commandTimeoutMs: 1000 });
-    expect(config.limits).toEqual({ requestsPerSecond: 50, concurrentUpstream: 10, maxBatch: 20 });
+    expect(config.store).toEqual({ redisUrl: undefined, redisPassword: undefined, commandTimeoutMs: 1000, redisMode: 'standalone' });
+    // A user's share of the pool: a quarter of 128 sockets, but never more than their in-flight limit.
+    expect(config.limits).toEqual({ requestsPerSecond: 50, burst: 250, concurrentUpstream: 10, socketsPerUser: 10, maxBatch: 20 });
+    expect(loadConfig({ RATE_LIMIT_CONCURRENT_UPSTREAM: '1000' }).limits.socketsPerUser).toBe(32);
+  });
+
+  test('REDIS_MODE=cluster selects the cluster client (ElastiCache Serverless)', () => {
+    expect(loadConfig({ REDIS_MODE: 'cluster' }).store.redisMode).toBe('cluster');
   });
 
   test('takes redis:// and rediss:// (TLS) URLs with AUTH, and the password apart', () => {
@@ -261,6 +267,9 @@ describe('shared store and per-user limits (REDIS_URL, RATE_LIMIT_*, MCP_MAX_BAT
     [{ RATE_LIMIT_CONCURRENT_UPSTREAM: 'many' }, 'RATE_LIMIT_CONCURRENT_UPSTREAM'],
     [{ MCP_MAX_BATCH: '0' }, 'MCP_MAX_BATCH'],
     [{ REDIS_COMMAND_TIMEOUT_MS: '5' }, 'REDIS_COMMAND_TIMEOUT_MS'],
+    [{ REDIS_MODE: 'sentinel' }, 'REDIS_MODE'],
+    [{ RATE_LIMIT_BURST: '-1' }, 'RATE_LIMIT_BURST'],
+    [{ UPSTREAM_MAX_SOCKETS_PER_USER: '0' }, 'UPSTREAM_MAX_SOCKETS_PER_USER'],
   ])('refuses %j naming %s', (env, variable) => {
     expect(configError(env).variable).toBe(variable);
   });

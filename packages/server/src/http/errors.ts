@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendThrottle, throttleOf } from '../mcp/limitErrors.js';
+import { idOf } from '../mcp/jsonrpc.js';
 import type { Logger } from '../logger.js';
 import { pathOf, sendJson, type Handler } from '../nodeHttp.js';
 
@@ -54,7 +55,7 @@ export function errorHandler(logger: Logger): ErrorHandler {
     if (throttle) {
       logger.warn({ operation: (error as { operation?: string }).operation, path: pathOf(req) }, 'request refused: shared store unavailable');
       if (res.headersSent) res.end();
-      else sendThrottle(res, throttle);
+      else sendThrottle(res, throttle, idOf((req as { body?: unknown }).body));
       return;
     }
     const client = clientErrorOf(error);

@@ -5,7 +5,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { UserLimits } from '../store/limits.js';
-import { INVALID_REQUEST, sendJsonRpcError } from './jsonrpc.js';
+import { INVALID_REQUEST, sendJsonRpcError, type RequestId } from './jsonrpc.js';
 import { sendThrottle, throttleOf } from './limitErrors.js';
 
 /** The first revision without JSON-RPC batching (2025-06-18 basic/transports changelog). */
@@ -33,7 +33,7 @@ export async function admit(
   res: ServerResponse,
   subject: string,
   messages: number,
-  batch: { isBatch: boolean; revision: string | undefined; maxBatch: number },
+  batch: { isBatch: boolean; revision: string | undefined; maxBatch: number; id?: RequestId | undefined },
 ): Promise<boolean> {
   if (batch.isBatch) {
     const refusal = batchRefusal(batch.revision, messages, batch.maxBatch);
@@ -42,13 +42,41 @@ export async function admit(
       return false;
     }
   }
+  return admitRequests(limits, res, subject, messages, batch.id);
+}
+
+/**
+ * Counts `messages` against the user's per-second limit; answers 429/503 with Retry-After
+ * (carrying the request's id when known) and returns false when refused. Routes that open a
+ * stream or end a session count as one request each.
+ */
+export async function admitRequests(limits: UserLimits, res: ServerResponse, subject: string, messages: number, id?: RequestId): Promise<boolean> {
   try {
     await limits.admit(subject, messages);
     return true;
   } catch (error) {
     const throttle = throttleOf(error);
     if (!throttle) throw error;
-    sendThrottle(res, throttle);
+    sendThrottle(res, throttle, id);
     return false;
   }
+}
+
+/**
+ * The per-second count started before the session is read, so that both store round trips of
+ * a stateful call go out together (one pipelined round trip instead of two in a row). Never
+ * rejects: it settles to the refusal, if any, which `refuseIfThrottled` answers.
+ */
+export function startCounting(limits: UserLimits, subject: string, messages: number): Promise<unknown> {
+  return limits.admit(subject, messages).then(() => undefined, (error: unknown) => error ?? new Error('refused'));
+}
+
+/** Answers a refusal `startCounting` settled to (429/503 with Retry-After and the request's id); false when refused. */
+export async function refuseIfThrottled(res: ServerResponse, counting: Promise<unknown>, id?: RequestId): Promise<boolean> {
+  const error = await counting;
+  if (error === undefined) return true;
+  const throttle = throttleOf(error);
+  if (!throttle) throw error;
+  sendThrottle(res, throttle, id);
+  return false;
 }

@@ -62,6 +62,7 @@ export function createMcpEndpoints(deps: McpEndpointsDeps): McpEndpoints {
   });
   const limits = deps.limits ?? createUserLimits(store, {
     requestsPerSecond: config.limits.requestsPerSecond,
+    burst: config.limits.burst,
     concurrentUpstream: config.limits.concurrentUpstream,
   });
   const streams = new StreamRegistry();
@@ -97,11 +98,16 @@ export function createMcpEndpoints(deps: McpEndpointsDeps): McpEndpoints {
 
   streams.startKeepAlive(config.mcp.sseKeepAliveMs);
   const sweepEvery = Math.min(Math.max(Math.floor(config.mcp.sessionIdleTimeoutMs / 4), 1000), 60_000);
+  // Idle sessions go, and so do streams whose session is gone (expired, or deleted on another
+  // task): keep-alives alone must not keep a zombie stream open.
+  const sweep = async (): Promise<void> => {
+    const evicted = await sessions.evictIdle();
+    const gone = await sessions.missing(streams.sessionIds());
+    for (const id of new Set([...evicted, ...gone])) streams.closeSession(id);
+    if (evicted.length + gone.length > 0) logger.debug({ evicted: evicted.length, streamsClosed: gone.length }, 'idle sessions evicted');
+  };
   const sweeper = setInterval(() => {
-    sessions.evictIdle().then((evicted) => {
-      for (const id of evicted) streams.closeSession(id);
-      if (evicted.length > 0) logger.debug({ evicted: evicted.length }, 'idle sessions evicted');
-    }, (err: unknown) => logger.warn({ err }, 'session eviction failed'));
+    sweep().catch((err: unknown) => logger.warn({ err }, 'session eviction failed'));
   }, sweepEvery);
   sweeper.unref();
 

@@ -13,8 +13,27 @@ export const SESSION_ERROR = -32000;
 
 export { sendJson };
 
-export function sendJsonRpcError(res: ServerResponse, status: number, code: number, message: string, headers?: Readonly<Record<string, string>>): void {
-  sendJson(res, status, { jsonrpc: '2.0', error: { code, message }, id: null }, headers);
+/** A JSON-RPC id as the MCP schema allows it: a string or an integer. */
+export type RequestId = string | number;
+
+/**
+ * The id of the request in `body`, when one can be read: a single message whose `id` is a
+ * string or an integer. Undefined for a batch, a notification or an unreadable body; the
+ * answer then carries no id at all (the MCP schema allows that), never `null`.
+ */
+export function idOf(body: unknown): RequestId | undefined {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return undefined;
+  const id = (body as { id?: unknown }).id;
+  return typeof id === 'string' || (typeof id === 'number' && Number.isInteger(id)) ? id : undefined;
+}
+
+/** A JSON-RPC error answer; it carries `id` when the refused request's id is known. */
+export function errorMessage(code: number, message: string, id: RequestId | undefined, data?: unknown): Record<string, unknown> {
+  return { jsonrpc: '2.0', ...(id === undefined ? {} : { id }), error: { code, message, ...(data === undefined ? {} : { data }) } };
+}
+
+export function sendJsonRpcError(res: ServerResponse, status: number, code: number, message: string, headers?: Readonly<Record<string, string>>, id?: RequestId): void {
+  sendJson(res, status, errorMessage(code, message, id), headers);
 }
 
 export type Classified =

@@ -8,8 +8,8 @@ import type { JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
 import { SessionLimitError } from '../store/sessions.js';
 import { SseStream, writeSseHeaders } from './sse.js';
 import { SessionStreamSink } from './sinks.js';
-import { admit } from './admission.js';
-import { SESSION_ERROR, sendJsonRpcError } from './jsonrpc.js';
+import { admit, admitRequests } from './admission.js';
+import { idOf, SESSION_ERROR, sendJsonRpcError } from './jsonrpc.js';
 import {
   bodyReader,
   missingScope,
@@ -32,6 +32,8 @@ export function legacySseHandlers(rt: McpRuntime): { stream: RequestHandler; mes
       return;
     }
     const { principal } = principalFrom(req);
+    // Opening a stream (and its session) counts against the user's rate limit like any request.
+    if (!(await admitRequests(rt.limits, res, principal.subject, 1))) return;
     let session;
     try {
       session = await rt.sessions.create(principal, 'sse');
@@ -65,17 +67,19 @@ export function legacySseHandlers(rt: McpRuntime): { stream: RequestHandler; mes
       sendJsonRpcError(res, 400, SESSION_ERROR, 'Bad Request: the sessionId query parameter is required.');
       return;
     }
+    // The body first, so that a refusal below carries the request's id.
+    const messages = await readBody(req, res);
+    if (!messages) return;
+    const rpcId = idOf(req.body);
     const { auth, principal } = principalFrom(req);
     const session = await rt.sessions.getOwned(sessionId, principal);
     // The stream may be held by this task or by another one (then its answers go through the relay).
     const here = rt.streams.hasStream(sessionId, (s) => s.standalone && !s.closed);
     if (!session || (!here && !(await rt.relay.hasListener(sessionId)))) {
-      sendJsonRpcError(res, 404, SESSION_ERROR, 'Session not found. Open a new stream with GET /sse.');
+      sendJsonRpcError(res, 404, SESSION_ERROR, 'Session not found. Open a new stream with GET /sse.', undefined, rpcId);
       return;
     }
-    rt.sessions.touch(sessionId);
-    const messages = await readBody(req, res);
-    if (!messages) return;
+    rt.sessions.touch(session);
     const scope = missingScope(messages, rt.registry, auth);
     if (scope !== undefined) {
       sendInsufficientScope(res, scope, rt.challenge);
@@ -85,6 +89,7 @@ export function legacySseHandlers(rt: McpRuntime): { stream: RequestHandler; mes
       isBatch: Array.isArray(req.body),
       revision: session.protocolVersion,
       maxBatch: rt.config.limits.maxBatch,
+      id: rpcId,
     });
     if (!admitted) return;
     const meta = { session, requestId: requestIdOf(req), trace: traceContextOf(req) };

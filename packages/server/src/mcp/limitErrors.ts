@@ -8,6 +8,7 @@ import { sendJson } from '../nodeHttp.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { RateLimitedError } from '../store/limits.js';
 import { StoreUnavailableError } from '../store/types.js';
+import { errorMessage, type RequestId } from './jsonrpc.js';
 
 /** Server-defined JSON-RPC codes (-32000…-32099). */
 export const RATE_LIMITED = -32029;
@@ -43,6 +44,7 @@ export function throttleInAnswers(responses: readonly JSONRPCMessage[]): { statu
   return undefined;
 }
 
-export function sendThrottle(res: ServerResponse, t: Throttle, id: unknown = null): void {
-  sendJson(res, t.status, { jsonrpc: '2.0', id, error: { code: t.code, message: t.message, data: throttleData(t) } }, { 'Retry-After': String(t.retryAfterSeconds) });
+/** A refused request's answer: it carries the request's id when known (never `null`). */
+export function sendThrottle(res: ServerResponse, t: Throttle, id?: RequestId): void {
+  sendJson(res, t.status, errorMessage(t.code, t.message, id, throttleData(t)), { 'Retry-After': String(t.retryAfterSeconds) });
 }

@@ -11,7 +11,7 @@ import { SseStream, writeSseHeaders } from './sse.js';
 import type { ResponseSink } from './dispatcher.js';
 import { admit } from './admission.js';
 import { throttleInAnswers } from './limitErrors.js';
-import { sendJson } from './jsonrpc.js';
+import { errorMessage, idOf, sendJson } from './jsonrpc.js';
 import { modernErrorStatus, type Refusal } from './eras.js';
 import {
   missingScope,
@@ -29,12 +29,7 @@ import { traceContextOf } from '../telemetry/httpRequests.js';
 const LOG_LEVEL_KEY = 'io.modelcontextprotocol/logLevel';
 
 export function sendRefusal(res: ServerResponse, refusal: Refusal, body: unknown): void {
-  const id = (body as { id?: unknown } | null)?.id;
-  sendJson(res, refusal.status, {
-    jsonrpc: '2.0',
-    ...(typeof id === 'string' || typeof id === 'number' ? { id } : {}),
-    error: { code: refusal.code, message: refusal.message, ...(refusal.data !== undefined ? { data: refusal.data } : {}) },
-  });
+  sendJson(res, refusal.status, errorMessage(refusal.code, refusal.message, idOf(body), refusal.data));
 }
 
 /** True when the request asked for request-scoped notifications. */
@@ -62,7 +57,7 @@ export async function modernPost(rt: McpRuntime, req: McpRequest, res: ServerRes
     return;
   }
 
-  if (!(await admit(rt.limits, res, principalFrom(req).principal.subject, 1, { isBatch: false, revision: undefined, maxBatch: 1 }))) return;
+  if (!(await admit(rt.limits, res, principalFrom(req).principal.subject, 1, { isBatch: false, revision: undefined, maxBatch: 1, id: idOf(request) }))) return;
 
   const streamAllowed = acceptsEventStream(req) && asksForNotifications(request);
   let beforeHandler = true;

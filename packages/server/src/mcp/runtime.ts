@@ -19,7 +19,7 @@ import type { Dispatcher } from './dispatcher.js';
 import type { SessionStore } from '../store/sessions.js';
 import { SessionLimitError } from '../store/sessions.js';
 import type { StreamRegistry } from './sse.js';
-import { classifyBody, INVALID_REQUEST, PARSE_ERROR, SESSION_ERROR, sendJsonRpcError, type Classified } from './jsonrpc.js';
+import { classifyBody, idOf, INVALID_REQUEST, PARSE_ERROR, SESSION_ERROR, sendJsonRpcError, type Classified, type RequestId } from './jsonrpc.js';
 import { INSUFFICIENT_SCOPE, UPSTREAM_UNAUTHORIZED } from './server.js';
 
 export interface McpRuntime {
@@ -70,12 +70,14 @@ export function bodyReader(limit: string) {
   const parse = express.json({ limit, type: () => true, strict: false });
   return (req: McpRequest, res: ServerResponse): Promise<Classified[] | undefined> =>
     new Promise((resolve) => {
-      if (!isJsonContentType(req)) {
-        sendJsonRpcError(res, 415, INVALID_REQUEST, 'Content-Type must be application/json.');
-        resolve(undefined);
-        return;
-      }
+      const wrongType = !isJsonContentType(req);
       parse(req, res, (error?: unknown) => {
+        // A wrong Content-Type is refused once the body is read, so the answer can carry its id.
+        if (wrongType) {
+          sendJsonRpcError(res, 415, INVALID_REQUEST, 'Content-Type must be application/json.', undefined, error ? undefined : idOf(req.body));
+          resolve(undefined);
+          return;
+        }
         if (error) {
           const tooLarge = (error as { type?: string }).type === 'entity.too.large';
           sendJsonRpcError(res, tooLarge ? 413 : 400, PARSE_ERROR, tooLarge ? 'The request body is too large.' : 'Parse error: the body is not valid JSON.');
@@ -84,7 +86,7 @@ export function bodyReader(limit: string) {
         }
         const messages = req.body === undefined ? undefined : classifyBody(req.body);
         if (!messages) {
-          sendJsonRpcError(res, 400, INVALID_REQUEST, 'Invalid Request: the body must be a JSON-RPC 2.0 message.');
+          sendJsonRpcError(res, 400, INVALID_REQUEST, 'Invalid Request: the body must be a JSON-RPC 2.0 message.', undefined, idOf(req.body));
           resolve(undefined);
           return;
         }
@@ -109,9 +111,9 @@ export function sendInsufficientScope(res: ServerResponse, scope: string, challe
 }
 
 /** Maps a session-limit failure to an HTTP answer the client can act on. */
-export function sendSessionLimit(res: ServerResponse, error: SessionLimitError): void {
-  if (error.limit === 'per-subject') sendJsonRpcError(res, 429, SESSION_ERROR, error.message);
-  else sendJsonRpcError(res, 503, SESSION_ERROR, error.message, { 'Retry-After': '30' });
+export function sendSessionLimit(res: ServerResponse, error: SessionLimitError, id?: RequestId): void {
+  if (error.limit === 'per-subject') sendJsonRpcError(res, 429, SESSION_ERROR, error.message, { 'Retry-After': '30' }, id);
+  else sendJsonRpcError(res, 503, SESSION_ERROR, error.message, { 'Retry-After': '30' }, id);
 }
 
 /** True when a JSON answer should become a 401 so the client re-links the account. */

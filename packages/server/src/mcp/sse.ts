@@ -17,6 +17,12 @@ export function writeSseHeaders(res: ServerResponse, extra: Record<string, strin
   res.flushHeaders();
 }
 
+/**
+ * Most output a session's stream may hold unsent (its client stopped reading) before it is
+ * closed: a stalled client must not grow this task's memory without bound.
+ */
+export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+
 export class SseStream {
   private closedFlag = false;
   private readonly closeListeners: Array<() => void> = [];
@@ -26,6 +32,7 @@ export class SseStream {
     readonly sessionId: string | undefined,
     /** A session's own stream (GET /mcp, or legacy /sse), as opposed to one POST's answer stream. */
     readonly standalone = false,
+    private readonly maxBufferedBytes = MAX_BUFFERED_BYTES,
   ) {
     res.once('close', () => this.markClosed());
   }
@@ -40,7 +47,14 @@ export class SseStream {
   }
 
   event(name: string, data: string): void {
-    if (!this.closed) this.res.write(`event: ${name}\ndata: ${data}\n\n`);
+    if (this.closed) return;
+    this.res.write(`event: ${name}\ndata: ${data}\n\n`);
+    // Backpressure: a client that stopped reading loses its stream (and, for legacy SSE, its
+    // session) rather than have this task buffer for it for ever.
+    if (this.res.writableLength > this.maxBufferedBytes) {
+      this.res.destroy();
+      this.markClosed();
+    }
   }
 
   send(message: JSONRPCMessage): void {
@@ -100,6 +114,11 @@ export class StreamRegistry {
       return true; // one stream only: a message must not be delivered twice
     }
     return false;
+  }
+
+  /** Sessions with a stream open here. */
+  sessionIds(): string[] {
+    return [...this.bySession.keys()];
   }
 
   hasStream(sessionId: string, predicate: (s: SseStream) => boolean = () => true): boolean {

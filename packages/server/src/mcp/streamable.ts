@@ -12,8 +12,8 @@ import type { SessionRecord } from '../store/sessions.js';
 import { SessionLimitError } from '../store/sessions.js';
 import { SseStream, writeSseHeaders } from './sse.js';
 import { JsonCollector, PostStreamSink } from './sinks.js';
-import { INVALID_REQUEST, SESSION_ERROR, sendJson, sendJsonRpcError } from './jsonrpc.js';
-import { admit } from './admission.js';
+import { idOf, INVALID_REQUEST, SESSION_ERROR, sendJson, sendJsonRpcError, type RequestId } from './jsonrpc.js';
+import { admit, admitRequests, refuseIfThrottled, startCounting } from './admission.js';
 import { throttleInAnswers } from './limitErrors.js';
 import { decideEra } from './eras.js';
 import { modernPost, sendRefusal } from './modern.js';
@@ -41,27 +41,27 @@ function accepts(req: McpRequest, type: string): boolean {
   return accept.includes(type) || accept.includes('*/*');
 }
 
-/** An unsupported `MCP-Protocol-Version` is a 400 (spec: "Protocol Version Header"). */
-function protocolVersionOk(req: McpRequest, res: ServerResponse): boolean {
+/** An unsupported `MCP-Protocol-Version` is a 400 (spec: "Protocol Version Header"); `rpcId` is the refused request's. */
+function protocolVersionOk(req: McpRequest, res: ServerResponse, rpcId?: RequestId): boolean {
   const version = req.headers['mcp-protocol-version'];
   if (version === undefined || SUPPORTED_PROTOCOL_VERSIONS.includes(version as string)) return true;
-  sendJsonRpcError(res, 400, INVALID_REQUEST, `Unsupported MCP-Protocol-Version: ${String(version).slice(0, 40)}. Supported: ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')}.`);
+  sendJsonRpcError(res, 400, INVALID_REQUEST, `Unsupported MCP-Protocol-Version: ${String(version).slice(0, 40)}. Supported: ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')}.`, undefined, rpcId);
   return false;
 }
 
 /** The caller's session from the header: 400 when missing, 404 when unknown or someone else's. */
-async function ownedSession(rt: McpRuntime, req: McpRequest, res: ServerResponse, principal: Principal): Promise<SessionRecord | undefined> {
+async function ownedSession(rt: McpRuntime, req: McpRequest, res: ServerResponse, principal: Principal, rpcId?: RequestId): Promise<SessionRecord | undefined> {
   const id = req.headers[SESSION_HEADER];
   if (typeof id !== 'string' || id === '') {
-    sendJsonRpcError(res, 400, SESSION_ERROR, 'Bad Request: Mcp-Session-Id header is required.');
+    sendJsonRpcError(res, 400, SESSION_ERROR, 'Bad Request: Mcp-Session-Id header is required.', undefined, rpcId);
     return undefined;
   }
   const session = await rt.sessions.getOwned(id, principal);
   if (!session) {
-    sendJsonRpcError(res, 404, SESSION_ERROR, 'Session not found. Start a new session with initialize.');
+    sendJsonRpcError(res, 404, SESSION_ERROR, 'Session not found. Start a new session with initialize.', undefined, rpcId);
     return undefined;
   }
-  rt.sessions.touch(id);
+  rt.sessions.touch(session);
   return session;
 }
 
@@ -70,22 +70,23 @@ export function streamableHandler(rt: McpRuntime): Handler<McpRequest> {
   const stateful = rt.config.mcp.sessionMode === 'stateful';
 
   async function post(req: McpRequest, res: ServerResponse): Promise<void> {
-    if (!accepts(req, 'application/json') && !accepts(req, 'text/event-stream')) {
-      sendJsonRpcError(res, 406, INVALID_REQUEST, 'Not Acceptable: the client must accept application/json or text/event-stream.');
-      return;
-    }
     const messages = await readBody(req, res);
     if (!messages) return;
+    const rpcId = idOf(req.body);
+    if (!accepts(req, 'application/json') && !accepts(req, 'text/event-stream')) {
+      sendJsonRpcError(res, 406, INVALID_REQUEST, 'Not Acceptable: the client must accept application/json or text/event-stream.', undefined, rpcId);
+      return;
+    }
     // The era of this one request (2026-07-28 basic/versioning): modern is stateless, legacy keeps sessions.
     const era = decideEra('POST', req.headers, req.body);
     if (era.era === 'refused') return sendRefusal(res, era.refusal, req.body);
     if (era.era === 'modern') return modernPost(rt, req, res, era.route);
-    if (!protocolVersionOk(req, res)) return;
+    if (!protocolVersionOk(req, res, rpcId)) return;
     const { auth, principal } = principalFrom(req);
 
     const isInitialize = messages.some((m) => m.kind === 'request' && m.message.method === 'initialize');
     if (isInitialize && messages.length > 1) {
-      sendJsonRpcError(res, 400, INVALID_REQUEST, 'Invalid Request: initialize must be sent on its own.');
+      sendJsonRpcError(res, 400, INVALID_REQUEST, 'Invalid Request: initialize must be sent on its own.', undefined, rpcId);
       return;
     }
     const scope = missingScope(messages, rt.registry, auth);
@@ -94,29 +95,33 @@ export function streamableHandler(rt: McpRuntime): Handler<McpRequest> {
       return;
     }
 
+    const isBatch = Array.isArray(req.body);
+    // One message on an existing session: count it while the session is read (one round trip).
+    const counting = stateful && !isInitialize && !isBatch ? startCounting(rt.limits, principal.subject, messages.length) : undefined;
     let session: SessionRecord | undefined;
     if (stateful) {
       if (isInitialize) {
         if (!rt.accepting) {
-          sendJsonRpcError(res, 503, SESSION_ERROR, 'The server is shutting down. Retry shortly.', { 'Retry-After': '5' });
+          sendJsonRpcError(res, 503, SESSION_ERROR, 'The server is shutting down. Retry shortly.', { 'Retry-After': '5' }, rpcId);
           return;
         }
         try {
           session = await rt.sessions.create(principal, 'streamable');
         } catch (error) {
-          if (error instanceof SessionLimitError) return sendSessionLimit(res, error);
+          if (error instanceof SessionLimitError) return sendSessionLimit(res, error, rpcId);
           throw error;
         }
         res.setHeader('Mcp-Session-Id', session.id);
       } else {
-        session = await ownedSession(rt, req, res, principal);
+        session = await ownedSession(rt, req, res, principal, rpcId);
         if (!session) return;
       }
     }
 
-    const isBatch = Array.isArray(req.body);
     const revision = session?.protocolVersion ?? (req.headers['mcp-protocol-version'] as string | undefined);
-    if (!(await admit(rt.limits, res, principal.subject, messages.length, { isBatch, revision, maxBatch: rt.config.limits.maxBatch }))) return;
+    if (counting) {
+      if (!(await refuseIfThrottled(res, counting, rpcId))) return;
+    } else if (!(await admit(rt.limits, res, principal.subject, messages.length, { isBatch, revision, maxBatch: rt.config.limits.maxBatch, id: rpcId }))) return;
 
     const requestId = requestIdOf(req);
     const meta = { session, requestId, trace: traceContextOf(req) };
@@ -189,6 +194,8 @@ export function streamableHandler(rt: McpRuntime): Handler<McpRequest> {
       return;
     }
     const { principal } = principalFrom(req);
+    // Opening a stream counts against the user's rate limit like any request.
+    if (!(await admitRequests(rt.limits, res, principal.subject, 1))) return;
     const session = await ownedSession(rt, req, res, principal);
     if (!session) return;
     if (rt.streams.hasStream(session.id, (s) => s.standalone)) {
@@ -212,6 +219,7 @@ export function streamableHandler(rt: McpRuntime): Handler<McpRequest> {
     }
     if (!protocolVersionOk(req, res)) return;
     const { principal } = principalFrom(req);
+    if (!(await admitRequests(rt.limits, res, principal.subject, 1))) return;
     const session = await ownedSession(rt, req, res, principal);
     if (!session) return;
     await rt.sessions.delete(session.id);

@@ -25,6 +25,7 @@ import { UpstreamRequest, UpstreamResponse, type UpstreamBody } from './upstream
 import { RETRYABLE_STATUSES, isSafeMethod, nextDelayMs, sleep, type RetryPolicy } from './retry.js';
 import { createTokenExchanger, type TokenExchanger } from './tokenExchange.js';
 import type { UpstreamTokenSource } from '../auth/upstreamTokenSource.js';
+import { UserShare } from './userShare.js';
 import type { NeonPanelApi, NeonPanelClient, UpstreamCallContext, UpstreamCallObservation, UpstreamObserver, paths } from './types.js';
 
 export interface NeonPanelClientOptions {
@@ -52,6 +53,8 @@ export interface NeonPanelClientOptions {
   observer?: UpstreamObserver;
   /** Broker mode: NeonPanel's token comes from the grant's vault, never from the caller. */
   upstreamToken?: UpstreamTokenSource;
+  /** One user's share of the pool (requests holding a socket at once). Default: a quarter of the pool. */
+  socketsPerUser?: number;
 }
 
 export interface NeonPanelHttpClient extends NeonPanelClient {
@@ -111,6 +114,7 @@ export function createNeonPanelClient(config: Config, logger: Logger, options: N
     keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
     connect: { timeout: upstream.timeoutMs },
   });
+  const share = new UserShare(options.socketsPerUser ?? Math.max(1, Math.ceil(upstream.maxSockets / 4)));
   const baseFetch = options.fetch ?? globalThis.fetch;
   const pooledFetch: PooledFetch = (request) => baseFetch(request, { dispatcher: agent } as RequestInit);
   // Requests normally go to the configured API's origin; splitting them off it saves a URL parse.
@@ -188,7 +192,24 @@ export function createNeonPanelClient(config: Config, logger: Logger, options: N
     return exchanger ? exchanger.exchange(subjectToken, context.signal) : subjectToken;
   }
 
+  /**
+   * One request under the caller's limits: a place in their share of this task's pool, then
+   * their in-flight lease (shared across tasks), both held until the answer is read. A refusal
+   * here is thrown before anything is sent.
+   */
   async function send(request: UpstreamRequest, context: UpstreamCallContext): Promise<UpstreamResponse> {
+    const leaveShare = context.subject === undefined ? undefined : await share.acquire(context.subject, context.signal);
+    let release: (() => void) | undefined;
+    try {
+      release = await context.admit?.();
+      return await sendAdmitted(request, context);
+    } finally {
+      release?.();
+      leaveShare?.();
+    }
+  }
+
+  async function sendAdmitted(request: UpstreamRequest, context: UpstreamCallContext): Promise<UpstreamResponse> {
     const method = request.method;
     const path = templates.get(request) ?? new URL(request.url).pathname;
     const attempts = isSafeMethod(method) ? 1 + policy.retries : 1;

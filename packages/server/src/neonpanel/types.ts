@@ -27,6 +27,13 @@ export interface UpstreamCallContext {
   signal?: AbortSignal;
   /** The tool call's trace context: the parent of the upstream request's span. */
   trace?: TraceParent | undefined;
+  /** Who the request is for (the token's `sub`): its share of the connection pool is bounded per user. */
+  subject?: string | undefined;
+  /**
+   * Takes the caller's in-flight place for one NeonPanel request (the per-user limit counts
+   * requests, not tool calls) and returns its release; throws to refuse, before anything is sent.
+   */
+  admit?: (() => Promise<() => void>) | undefined;
 }
 
 /**

@@ -43,12 +43,15 @@ export interface SessionStore {
   create(owner: SessionOwner, transport: SessionTransport): Promise<SessionRecord>;
   /** The session, if it exists and belongs to `owner`; another user's session is "not found". */
   getOwned(id: string, owner: SessionOwner): Promise<SessionRecord | undefined>;
-  /** Marks activity; keeps the session from idle eviction. */
-  touch(id: string): void;
+  /** Marks activity on a session just read with `getOwned`; keeps it from idle eviction and counted against its user's cap. */
+  touch(session: SessionRecord): void;
   update(id: string, patch: Partial<Pick<SessionRecord, 'protocolVersion' | 'logLevel'>>): Promise<void>;
   delete(id: string): Promise<boolean>;
-  /** Removes sessions idle for longer than the timeout; returns their ids. */
+  /** Removes sessions idle for longer than the timeout, and forgets this task's sessions that are gone; returns their ids. */
   evictIdle(): Promise<string[]>;
+  /** Which of `ids` no longer exist (expired or deleted, here or on another task): their streams must close. */
+  missing(ids: readonly string[]): Promise<string[]>;
+  /** Live sessions this task created (the per-task cap counts these). */
   readonly size: number;
 }
 
@@ -99,9 +102,13 @@ export class InMemorySessionStore implements SessionStore {
     return record && ownedBy(record, owner) ? record : undefined;
   }
 
-  touch(id: string): void {
-    const record = this.sessions.get(id);
+  touch(session: SessionRecord): void {
+    const record = this.sessions.get(session.id);
     if (record) record.lastSeenAt = this.now();
+  }
+
+  async missing(ids: readonly string[]): Promise<string[]> {
+    return ids.filter((id) => !this.sessions.has(id));
   }
 
   async update(id: string, patch: Partial<Pick<SessionRecord, 'protocolVersion' | 'logLevel'>>): Promise<void> {

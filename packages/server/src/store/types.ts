@@ -11,20 +11,52 @@ import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { CallToolResult, JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { SessionLimits, SessionStore } from './sessions.js';
 import type { BrokerStore } from './brokerStore.js';
+import type { RedisConnection } from './redisClient.js';
 
-/** What a write's idempotency key is bound to. */
+/**
+ * What a write's idempotency key is bound to. A pending record is a lease: owned by the task
+ * that claimed it, valid until `leaseUntil` (epoch ms). Past that, its owner is presumed dead
+ * (or its call hung), and nobody can know whether NeonPanel received the write.
+ */
 export type IdempotencyRecord =
-  | { state: 'pending'; fingerprint: string }
+  | { state: 'pending'; fingerprint: string; owner: string; leaseUntil: number }
   | { state: 'done'; fingerprint: string; result: CallToolResult };
 
+export interface IdempotencyClaim {
+  fingerprint: string;
+  /** How long the claim is a live lease: the upstream timeout times the attempts, and a margin. */
+  leaseMs: number;
+  /** How long the record (pending or done) is kept at all: 24 h. */
+  ttlMs: number;
+}
+
 export interface IdempotencyStore {
-  /** Binds `key` to a pending call if it is free (undefined); otherwise returns what it is bound to. */
-  claim(key: string, fingerprint: string, ttlMs: number): Promise<IdempotencyRecord | undefined>;
+  /** This task's identity as a lease owner. */
+  readonly owner: string;
+  /** Binds `key` to a lease owned by this task if it is free (undefined); otherwise returns what it is bound to. */
+  claim(key: string, claim: IdempotencyClaim): Promise<IdempotencyRecord | undefined>;
   /** Records the outcome of a claimed call, for `ttlMs`. */
   complete(key: string, fingerprint: string, result: CallToolResult, ttlMs: number): Promise<void>;
-  /** Frees a claimed key (the call certainly created nothing). */
+  /** Frees a key this task holds a pending lease on (the call certainly created nothing); another owner's record stays. */
   release(key: string): Promise<void>;
   get(key: string): Promise<IdempotencyRecord | undefined>;
+}
+
+/** One holder's place in a lease semaphore; `release` gives it back (idempotent). */
+export interface Lease {
+  release(): void;
+}
+
+/**
+ * A counting semaphore of leases per scope (a user): each acquire takes one lease with its own
+ * expiry, so a holder that dies gives its place back when its lease runs out, and a release
+ * can never push the count below zero (it removes that one lease, or nothing).
+ */
+export interface LeaseSemaphore {
+  /** A lease, or how long until the earliest one ends (ms) when all `max` are taken. */
+  acquire(scope: string, max: number, leaseMs: number): Promise<Lease | { retryAfterMs: number }>;
+  /** Leases held now in `scope` (tests, the soak benchmark). */
+  held(scope: string): Promise<number>;
 }
 
 /** Delivers messages for a session's stream to whichever task holds it. */
@@ -45,6 +77,15 @@ export interface SharedStore {
   readonly relay: SessionRelay;
   /** The OAuth broker's models, vault ciphertext, states and locks (brokerStore.ts). */
   readonly broker: BrokerStore;
+  /** In-flight NeonPanel requests per user. */
+  readonly leases: LeaseSemaphore;
+  /**
+   * The Redis connection (a `Redis` or, with REDIS_MODE=cluster, a `Cluster`) and its key
+   * layout, for other shared-state modules of `store/`: undefined for the in-memory store.
+   * Such a module uses only commands common to both clients, and keeps each multi-key
+   * command or transaction inside one hash tag (`keys.ts`).
+   */
+  readonly redis?: RedisConnection | undefined;
   sessions(limits: SessionLimits): SessionStore;
   /** A limiter of `points` per `durationS`, under `prefix`, counted wherever the store is. */
   limiter(prefix: string, points: number, durationS: number): RateLimiterAbstract;

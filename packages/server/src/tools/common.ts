@@ -46,11 +46,26 @@ export function dataOf<T>(result: { data?: T }): T {
   return result.data;
 }
 
-/** A user's complete company list: every page, fetched once per TTL per subject. */
+/**
+ * A user's complete company list: every page, fetched once per TTL per subject, and one fetch
+ * in flight per subject: whoever asks meanwhile (another tool call, another session) shares it.
+ */
 export async function companiesOf(ctx: ToolContext): Promise<CompanySummary[]> {
-  const cache = ctx.services.companyCache;
-  const cached = cache.get(ctx.subject);
+  const cached = ctx.services.companyCache.get(ctx.subject);
   if (cached) return cached;
+  const inFlight = ctx.services.companiesInFlight;
+  let fetching = inFlight.get(ctx.subject);
+  if (!fetching) {
+    fetching = fetchCompanies(ctx);
+    inFlight.set(ctx.subject, fetching);
+    const done = (): void => void inFlight.delete(ctx.subject);
+    fetching.then(done, done);
+  }
+  return fetching;
+}
+
+async function fetchCompanies(ctx: ToolContext): Promise<CompanySummary[]> {
+  const cache = ctx.services.companyCache;
   const api = ctx.neonpanel();
   const perPage = 60;
   const first = dataOf(await api.GET('/api/v1/companies', { params: { query: { page: 1, per_page: perPage } } }));

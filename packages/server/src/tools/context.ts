@@ -26,7 +26,7 @@ export function createToolContext(input: {
     signal,
     trace: input.trace,
     neonpanel() {
-      return neonpanel.forCaller({ auth, requestId, signal, trace: this.trace });
+      return neonpanel.forCaller({ auth, requestId, signal, trace: this.trace, subject: this.subject, admit: this.upstreamAdmission });
     },
     services: input.services,
     progress: input.progress ?? noop,

@@ -1,7 +1,9 @@
 /**
- * The registry with the per-user limit on NeonPanel calls in flight: every surface (both MCP
+ * The registry with the per-user limit on NeonPanel requests in flight: every surface (both MCP
  * eras, legacy SSE, the REST façade) calls tools through it, so the limit holds everywhere.
- * Only tools that reach NeonPanel (`openWorldHint`) take a slot.
+ * It counts NeonPanel requests, not tool calls: a search that fans out over many pages takes
+ * one lease per request it sends, for as long as that request runs, and a tool that sends none
+ * takes none.
  */
 import type { UserLimits } from '../store/limits.js';
 import type { ToolRegistry } from './types.js';
@@ -10,15 +12,8 @@ export function limitedRegistry(registry: ToolRegistry, limits: UserLimits): Too
   return {
     tools: registry.tools,
     get: (name) => registry.get(name),
-    async call(name, args, context) {
-      const tool = registry.get(name);
-      if (!tool || tool.annotations.openWorldHint !== true) return registry.call(name, args, context);
-      const release = await limits.acquireUpstream(context.subject);
-      try {
-        return await registry.call(name, args, context);
-      } finally {
-        release();
-      }
+    call(name, args, context) {
+      return registry.call(name, args, { ...context, upstreamAdmission: () => limits.acquireUpstream(context.subject) });
     },
   };
 }

@@ -20,10 +20,14 @@ export interface ToolServices {
   neonpanelBaseUrl: string;
   /** Each user's full company list, cached per token subject (not per raw token) with a TTL. */
   companyCache: LRUCache<string, CompanySummary[]>;
+  /** The company-list fetch in flight per subject, shared by whoever asks meanwhile. */
+  companiesInFlight: Map<string, Promise<CompanySummary[]>>;
   /** Write calls by (subject, idempotency key), in the shared store: a retry that reaches another task returns the first result. */
   idempotency: IdempotencyStore;
   /** How long an idempotency record is kept (24 h). */
   idempotencyTtlMs: number;
+  /** How long a write's claim is a live lease: the upstream timeout times the attempts, with a margin. */
+  writeLeaseMs: number;
   /** Calls running in this process by key, so a duplicate here shares the first call's promise. */
   writesInFlight: Map<string, { fingerprint: string; result: Promise<CallToolResult> }>;
 }
@@ -35,6 +39,8 @@ export interface ToolServicesOptions {
   idempotencyTtlMs?: number;
   /** The shared store's idempotency records; in memory when not given. */
   idempotency?: IdempotencyStore;
+  /** A write's lease (default 60 s). */
+  writeLeaseMs?: number;
 }
 
 export function createToolServices(options: ToolServicesOptions): ToolServices {
@@ -43,6 +49,8 @@ export function createToolServices(options: ToolServicesOptions): ToolServices {
     companyCache: new LRUCache<string, CompanySummary[]>({ max: 10_000, ttl: Math.max(options.companyCacheTtlMs, 1), ttlAutopurge: false }),
     idempotency: options.idempotency ?? createMemoryStore().idempotency,
     idempotencyTtlMs: options.idempotencyTtlMs ?? 86_400_000,
+    writeLeaseMs: options.writeLeaseMs ?? 60_000,
+    companiesInFlight: new Map(),
     writesInFlight: new Map(),
   };
 }

@@ -45,6 +45,8 @@ export interface ToolContext {
    * it on the context), so the registry re-parents a call with `{ ...context, trace }` alone.
    */
   neonpanel(this: ToolContext): NeonPanelApi;
+  /** Set by the limited registry: each NeonPanel request of this call takes an in-flight lease through it. */
+  upstreamAdmission?: (() => Promise<() => void>) | undefined;
   /** Caches shared across calls (companies per subject, idempotency keys). */
   services: ToolServices;
   /** Reports progress when the client asked for it (a progress token); a no-op otherwise. */

@@ -8,6 +8,9 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { ToolContext } from './types.js';
 import { errorResult } from './result.js';
 import { NeonPanelError } from '../neonpanel/errors.js';
+import { RateLimitedError } from '../store/limits.js';
+import { StoreUnavailableError } from '../store/types.js';
+import { ToolInputError } from './errors.js';
 
 export const idempotencyKeyArg = z
   .string()
@@ -29,15 +32,38 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const REUSED_KEY = 'This idempotency_key was already used for a different request. Use a new key for a new one.';
 
+/** What a retry is told when nobody can know whether the first call reached NeonPanel. */
+export function outcomeUnknown(checkHint: string): string {
+  return `Outcome unknown: the first request with this idempotency_key may or may not have reached NeonPanel. ${checkHint} to check, and if it is not there, use a new idempotency_key.`;
+}
+
 /**
- * Runs `create` once per (user, key), whichever task the calls reach: the key is claimed in
- * the shared store (SET NX under Redis) before NeonPanel is called, and the result is kept
- * there for 24 h. A duplicate in this process shares the first call's promise; one on another
- * task polls the store for the outcome, and reports "still running" rather than repeat it.
- * A failure NeonPanel answered (4xx/5xx) created nothing, so the key is freed for a corrected
- * retry; a timeout or lost connection is ambiguous, so the key stays bound to a result that
- * says so. If the store is unreachable before the call, nothing is created and the request
- * gets 503 (StoreUnavailableError).
+ * True only when the failed call certainly never reached NeonPanel, or NeonPanel refused it
+ * for good (a definite 4xx): then nothing was created and the key may be used again. A
+ * cancel, a timeout, a 5xx or a network failure leave the outcome unknown.
+ */
+export function certainlyNotCreated(error: unknown, cancelled: boolean): boolean {
+  if (cancelled) return false;
+  if (error instanceof NeonPanelError) {
+    if (error.failure === 'no_token' || error.failure === 'token_exchange') return true;
+    return error.failure === 'http' && error.status !== undefined && error.status >= 400 && error.status < 500 && error.status !== 408 && error.status !== 429;
+  }
+  // Refused by a limit or our own input checks before a request went out.
+  return error instanceof RateLimitedError || error instanceof ToolInputError || error instanceof StoreUnavailableError;
+}
+
+/**
+ * Runs `create` once per (user, key), whichever task the calls reach. The key is claimed in
+ * the shared store before NeonPanel is called: the claim is a lease owned by this task, live
+ * for the upstream timeout times the attempts. The result is kept there for 24 h.
+ * - A duplicate in this process shares the first call's promise.
+ * - One that meets a live lease (another task's call running) waits for its outcome, holding
+ *   no in-flight place; one that meets an expired lease (its task died, or hung) is told the
+ *   outcome is unknown and how to check: it never creates again.
+ * - One that finds the record gone (expired, or released) claims again.
+ * The key is released only when the call certainly created nothing; any other failure is
+ * recorded as "outcome unknown". If the store is unreachable before the call, nothing is
+ * created and the request gets 503 (StoreUnavailableError).
  */
 export async function once(
   ctx: ToolContext,
@@ -64,23 +90,30 @@ async function runOnce(
   create: () => Promise<CallToolResult>,
   checkHint: string,
 ): Promise<CallToolResult> {
-  const { idempotency, idempotencyTtlMs: ttl } = ctx.services;
-  const existing = await idempotency.claim(recordKey, fingerprint, ttl);
-  if (existing) {
+  const { idempotency, idempotencyTtlMs: ttlMs, writeLeaseMs: leaseMs } = ctx.services;
+  const deadline = Date.now() + WAIT_FOR_FIRST_CALL_MS;
+  for (;;) {
+    const existing = await idempotency.claim(recordKey, { fingerprint, leaseMs, ttlMs });
+    if (!existing) break; // ours: go ahead
     if (existing.fingerprint !== fingerprint) return errorResult(REUSED_KEY);
     if (existing.state === 'done') return existing.result;
-    return waitForFirstCall(ctx, recordKey, fingerprint);
+    if (existing.leaseUntil <= Date.now()) return errorResult(outcomeUnknown(checkHint));
+    // A live lease: wait for its outcome (or its end), then look again.
+    if (Date.now() >= deadline || ctx.signal.aborted) {
+      return errorResult('A call with this idempotency_key is still running. Retry with the same key in a few seconds; it will not be carried out twice.');
+    }
+    await sleep(POLL_MS);
   }
   let result: CallToolResult;
   try {
     result = await create();
   } catch (error) {
-    const mayHaveArrived = error instanceof NeonPanelError && (error.failure === 'timeout' || error.failure === 'network');
-    if (!mayHaveArrived) {
-      await idempotency.release(recordKey).catch(() => {}); // left pending, a retry reports "unknown" rather than repeat
+    if (certainlyNotCreated(error, ctx.signal.aborted)) {
+      await idempotency.release(recordKey).catch(() => {}); // left pending, its lease ends and a retry reports "unknown" rather than repeat
       throw error;
     }
-    result = errorResult(`The request may or may not have reached NeonPanel (the connection failed). ${checkHint} before trying again with a new key.`);
+    // The caller and every retry get the same answer: check before writing again.
+    result = errorResult(outcomeUnknown(checkHint));
   }
   await recordOutcome(ctx, recordKey, fingerprint, result);
   return result;
@@ -108,16 +141,4 @@ async function recordOutcome(ctx: ToolContext, recordKey: string, fingerprint: s
       }
     })();
   }
-}
-
-async function waitForFirstCall(ctx: ToolContext, recordKey: string, fingerprint: string): Promise<CallToolResult> {
-  const deadline = Date.now() + WAIT_FOR_FIRST_CALL_MS;
-  while (Date.now() < deadline && !ctx.signal.aborted) {
-    await sleep(POLL_MS);
-    const record = await ctx.services.idempotency.get(recordKey);
-    if (!record) break; // the first call failed and freed the key
-    if (record.fingerprint !== fingerprint) return errorResult(REUSED_KEY);
-    if (record.state === 'done') return record.result;
-  }
-  return errorResult('A call with this idempotency_key is still running (or its outcome is not known yet). Retry with the same key in a few seconds; it will not be carried out twice.');
 }

@@ -6,6 +6,7 @@ import { loadConfig, type Env } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { startServer, type RunningServer, type StartOptions } from '../../src/server.js';
 import type { TestIssuer } from './keys.js';
+import { testRedisMode } from './redis.js';
 
 export interface TestServer extends RunningServer {
   /** The base URL the server advertises (PUBLIC_BASE_URL). */
@@ -34,6 +35,8 @@ export async function startTestServer(issuer: TestIssuer, env: Env = {}, options
     // Functional tests fire requests faster than any person; the limits have their own tests.
     RATE_LIMIT_REQUESTS_PER_SECOND: '1000000',
     RATE_LIMIT_CONCURRENT_UPSTREAM: '100000',
+    // A test that names a Redis gets it in the mode its jest project runs (plain node or cluster).
+    ...(env['REDIS_URL'] ? { REDIS_MODE: testRedisMode() } : {}),
     ...env,
   });
   const server = await startServer(config, { logger: createLogger('silent'), ...options });

@@ -34,7 +34,7 @@ describe('batches', () => {
   let server: TestServer;
   let token: string;
   beforeAll(async () => {
-    server = await startTestServer(issuer, { MCP_MAX_BATCH: '20', RATE_LIMIT_REQUESTS_PER_SECOND: '30' }, { registry: sharedRegistry(upstream) });
+    server = await startTestServer(issuer, { MCP_MAX_BATCH: '20', RATE_LIMIT_REQUESTS_PER_SECOND: '30', RATE_LIMIT_BURST: '0' }, { registry: sharedRegistry(upstream) });
     token = await issuer.sign(claimsFor(server.base, { sub: 'batcher' }));
   });
   afterAll(async () => {
@@ -89,12 +89,19 @@ describe('batches', () => {
   });
 
   it('caps batches on the legacy SSE transport too', async () => {
+    // Opening the stream counts against the per-second limit, which the test before used up.
+    await new Promise((r) => setTimeout(r, 1_100));
     const controller = new AbortController();
     const stream = await fetch(`${server.base}/sse`, { headers: { Authorization: `Bearer ${token}`, Accept: 'text/event-stream' }, signal: controller.signal });
+    expect(stream.status).toBe(200);
     try {
       const reader = stream.body!.getReader();
       let text = '';
-      while (!/data: (\S+)\n/.test(text)) text += new TextDecoder().decode((await reader.read()).value);
+      while (!/data: (\S+)\n/.test(text)) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`stream ended before its endpoint event: ${text}`);
+        text += new TextDecoder().decode(value);
+      }
       const endpoint = text.match(/data: (\S+)\n/)![1]!;
       const before = upstream.creations;
       const response = await fetch(`${server.base}${endpoint}`, { method: 'POST', headers: { ...headersFor({ token }), Accept: 'application/json' }, body: JSON.stringify(creates(25, 'sse')) });

@@ -7,85 +7,22 @@
  * Both processes are told the same PUBLIC_BASE_URL, as two tasks behind one ALB are, so one
  * token (aud = that URL) is valid on both. NeonPanel is the sandbox, trusting the same issuer.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestIssuer, type TestIssuer } from '../helpers/keys.js';
 import { claimsFor } from '../helpers/server.js';
-import { freePort, startRedis, type TestRedis } from '../helpers/redis.js';
+import { startRedis, type TestRedis } from '../helpers/redis.js';
+import { requireBuild, startTask as startProcess, stopTask, type Task } from '../helpers/processTask.js';
 import { callTool, headersFor, initializeBody, openSession, post } from '../mcp/rpc.js';
 import { jwksTokenVerifier, startSandbox, type Sandbox } from '../../src/dev/sandbox/index.js';
 import { DEMO_COMPANIES, DEMO_USERS } from '../../src/dev/demoUsers.js';
 import { DEFAULT_SCOPES } from '../../src/config.js';
 
-const MAIN_JS = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 /** The public URL both "tasks" serve, as behind one load balancer; requests go to each process's own port. */
 const PUBLIC_BASE = 'https://mcp.cross-process.test';
 const ALICE = DEMO_USERS[0]!;
 const BOB = DEMO_USERS[1]!;
 const ACME = DEMO_COMPANIES[0]!;
-
-interface Task {
-  url: string;
-  child: ChildProcess;
-  output(): string;
-}
-
-
-/**
- * Starts `node dist/main.js` the way the Dockerfile does, with a clean environment. Written
- * here rather than imported from packages/e2e (support/realServer.ts): that harness plays its
- * own issuer per server, while two tasks must trust one issuer, and no server test imports
- * across packages.
- */
-async function startTask(env: Record<string, string>): Promise<Task> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  let output = '';
-  const child = spawn(process.execPath, [MAIN_JS], {
-    env: {
-      PATH: process.env['PATH'] ?? '',
-      NODE_ENV: 'production',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      PUBLIC_BASE_URL: PUBLIC_BASE,
-      LOG_LEVEL: 'warn',
-      SHUTDOWN_DRAIN_MS: '1000',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const task = { url, child, output: () => output };
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`main.js exited with code ${child.exitCode}:\n${output}`);
-    try {
-      const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(1_000) });
-      await response.body?.cancel();
-      if (response.status === 200) return task;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      await stopTask(task);
-      throw new Error(`main.js did not answer /health within 15 s:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function stopTask(task: Task | undefined): Promise<void> {
-  const child = task?.child;
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
-  await exited;
-  clearTimeout(timer);
-}
+const startTask = (env: Record<string, string>) => startProcess(env, PUBLIC_BASE);
 
 let issuer: TestIssuer;
 let redis: TestRedis;
@@ -98,9 +35,7 @@ let limitedA: Task;
 let limitedB: Task;
 
 beforeAll(async () => {
-  if (!existsSync(MAIN_JS)) {
-    throw new Error(`${MAIN_JS} is missing: build first (\`pnpm --filter @neonpanel-mcp/server build\`; the root \`pnpm test\` builds before testing).`);
-  }
+  requireBuild();
   [issuer, redis] = await Promise.all([startTestIssuer(), startRedis()]);
   sandbox = await startSandbox({ verifyToken: jwksTokenVerifier({ issuer: issuer.issuer, jwksUri: issuer.jwksUri }), importPolls: 0 });
   const common = {
@@ -108,18 +43,18 @@ beforeAll(async () => {
     OAUTH_JWKS_URI: issuer.jwksUri,
     OAUTH_AUTHORIZATION_ENDPOINT: `${issuer.issuer}/authorize`,
     OAUTH_TOKEN_ENDPOINT: `${issuer.issuer}/token`,
-    REDIS_URL: redis.url,
+    ...redis.env,
     NEONPANEL_API_BASE: sandbox.url,
     MCP_SESSION_MODE: 'stateful',
     MCP_TOOLSETS: 'all',
   };
   const open = { ...common, RATE_LIMIT_REQUESTS_PER_SECOND: '1000000', RATE_LIMIT_CONCURRENT_UPSTREAM: '100000' };
-  const limited = { ...common, RATE_LIMIT_REQUESTS_PER_SECOND: '3' };
+  const limited = { ...common, RATE_LIMIT_REQUESTS_PER_SECOND: '3', RATE_LIMIT_BURST: '0' };
   [a, b, limitedA, limitedB] = await Promise.all([startTask(open), startTask(open), startTask(limited), startTask(limited)]);
 }, 45_000);
 
 afterAll(async () => {
-  await Promise.all([a, b, limitedA, limitedB].map(stopTask));
+  await Promise.all([a, b, limitedA, limitedB].map((t) => stopTask(t)));
   await sandbox?.close();
   await redis?.stop();
   await issuer?.close();

@@ -7,7 +7,7 @@ import { startTestIssuer, type TestIssuer } from '../helpers/keys.js';
 import { claimsFor, startTestServer, type TestServer } from '../helpers/server.js';
 import { startRedis, type TestRedis } from '../helpers/redis.js';
 import { callTool, headersFor, openSession, post } from '../mcp/rpc.js';
-import { sharedRegistry, type FakeUpstream } from './sharedTools.js';
+import { sharedRegistry, slowNeonPanel, type FakeUpstream } from './sharedTools.js';
 
 let issuer: TestIssuer;
 let redis: TestRedis;
@@ -21,8 +21,8 @@ afterAll(async () => {
 });
 
 async function twoTasks(upstream: FakeUpstream, env: Record<string, string> = {}): Promise<[TestServer, TestServer]> {
-  const a = await startTestServer(issuer, { REDIS_URL: redis.url, ...env }, { registry: sharedRegistry(upstream) });
-  const b = await startTestServer(issuer, { REDIS_URL: redis.url, ...env }, { registry: sharedRegistry(upstream) });
+  const a = await startTestServer(issuer, { ...redis.env, ...env }, { registry: sharedRegistry(upstream), neonpanel: slowNeonPanel(upstream) });
+  const b = await startTestServer(issuer, { ...redis.env, ...env }, { registry: sharedRegistry(upstream), neonpanel: slowNeonPanel(upstream) });
   return [a, b];
 }
 
@@ -168,7 +168,7 @@ describe('per-user limits across tasks', () => {
   let a: TestServer;
   let b: TestServer;
   beforeAll(async () => {
-    [a, b] = await twoTasks(upstream, { RATE_LIMIT_REQUESTS_PER_SECOND: '4', RATE_LIMIT_CONCURRENT_UPSTREAM: '1' });
+    [a, b] = await twoTasks(upstream, { RATE_LIMIT_REQUESTS_PER_SECOND: '4', RATE_LIMIT_BURST: '0', RATE_LIMIT_CONCURRENT_UPSTREAM: '1' });
   });
   afterAll(async () => {
     await a.shutdown();
@@ -201,7 +201,7 @@ describe('per-user limits across tasks', () => {
     const second = await rest(b, await tokenFor(b, 'gina'), 'test_upstream_slow', { ms: 0 });
     expect(second.status).toBe(429);
     expect(second.headers.get('retry-after')).not.toBeNull();
-    expect(((await second.json()) as any).error.message).toMatch(/at most 1 NeonPanel calls at once/);
+    expect(((await second.json()) as any).error.message).toMatch(/at most 1 NeonPanel requests at once/);
     expect((await slow).status).toBe(200);
     // The slot is given back when the call ends.
     await new Promise((r) => setTimeout(r, 1_100));

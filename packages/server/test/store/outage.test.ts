@@ -69,6 +69,15 @@ it('answers 503 with Retry-After while Redis is down, recovers by itself, and lo
   expect(Number(during.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
   expect(((await during.json()) as any).error.message).toMatch(/temporarily unavailable/);
 
+  // A stateless read needs no shared state: it is served, its rate limit counted in this task's memory.
+  const stateless = await fetch(`${server.base}/mcp/tools/call`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ name: 'test_echo', arguments: { text: 'no session' } }),
+    signal: AbortSignal.timeout(5_000),
+  });
+  expect(stateless.status).toBe(200);
+
   const write = await rest({ name: 'during', idempotency_key: 'outage-key-2' });
   expect(write.status).toBe(503);
   expect(write.headers.get('retry-after')).not.toBeNull();

@@ -8,7 +8,7 @@ import { createRedisStore } from '../../src/store/redis.js';
 import { createMemoryStore } from '../../src/store/memory.js';
 import { startTestIssuer, type TestIssuer } from '../helpers/keys.js';
 import { claimsFor, startTestServer } from '../helpers/server.js';
-import { startRedis, type TestRedis } from '../helpers/redis.js';
+import { startRedis, testRedisMode, type TestRedis } from '../helpers/redis.js';
 import { openSession } from '../mcp/rpc.js';
 
 let redis: TestRedis;
@@ -24,7 +24,7 @@ afterAll(async () => {
 
 describe('store.ready()', () => {
   it('resolves once connected: the first command after it succeeds', async () => {
-    const store = createRedisStore({ url: redis.url, commandTimeoutMs: 1_000 });
+    const store = createRedisStore({ url: redis.url, mode: redis.mode, commandTimeoutMs: 1_000 });
     try {
       expect(await store.health()).toBe('unreachable');
       await store.ready();
@@ -35,7 +35,7 @@ describe('store.ready()', () => {
   });
 
   it('resolves, not rejects, after the connect timeout when Redis is unreachable', async () => {
-    const store = createRedisStore({ url: 'redis://127.0.0.1:9', commandTimeoutMs: 500 });
+    const store = createRedisStore({ url: 'redis://127.0.0.1:9', mode: testRedisMode(), commandTimeoutMs: 500 });
     try {
       const started = Date.now();
       await expect(store.ready()).resolves.toBeUndefined();

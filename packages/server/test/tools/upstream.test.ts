@@ -116,23 +116,36 @@ describe('upstream faults', () => {
     expect(stack.sandbox.requests.slice(before).filter((r) => r.method === 'POST').length).toBe(1);
   });
 
-  it('keeps an idempotency key bound when a write may have reached NeonPanel (timeout), and frees it when NeonPanel refused it', async () => {
-    const data = { vendor_name: 'V', ref_number: 'T-1', date: new Date().toISOString().slice(0, 10), lines: [] };
+  it.each([
+    ['a timeout', { timeout: true }],
+    ['a 502', { status: 502 as const }],
+    ['a 503', { status: 503 as const }],
+  ] as Array<[string, { timeout?: boolean; status?: 502 | 503 }]>)('keeps an idempotency key bound after %s (the write may have reached NeonPanel): the retry is told to check, and creates nothing', async (label, fault) => {
+    const data = { vendor_name: 'V', ref_number: `T-${label}`, date: new Date().toISOString().slice(0, 10), lines: [] };
     const posts = () => stack.sandbox.requests.filter((r) => r.method === 'POST').length;
-    stack.sandbox.setFaults({ path: '/create/bill', timeout: true, count: 1 });
+    const key = `k-unknown-${String(label).replace(/\W/g, '')}`;
+    stack.sandbox.setFaults({ path: '/create/bill', ...fault, count: 1 });
     const before = posts();
-    const first = await stack.rest(alice, 'neonpanel_import_create_documents', { company: acme.uuid, data, idempotency_key: 'k-timeout-01' });
+    const first = await stack.rest(alice, 'neonpanel_import_create_documents', { company: acme.uuid, data, idempotency_key: key });
     expect(first.body.isError).toBe(true);
-    expect(textOf(first.body)).toMatch(/may or may not have reached NeonPanel/);
-    const retry = await stack.rest(alice, 'neonpanel_import_create_documents', { company: acme.uuid, data, idempotency_key: 'k-timeout-01' });
+    expect(textOf(first.body)).toMatch(/^Outcome unknown: .*may or may not have reached NeonPanel.*use a new idempotency_key/);
+    const retry = await stack.rest(alice, 'neonpanel_import_create_documents', { company: acme.uuid, data, idempotency_key: key });
     expect(retry.body).toEqual(first.body);
     expect(posts() - before).toBe(1);
+  });
 
-    stack.sandbox.setFaults({ path: '/create/bill', status: 503, count: 1 });
-    const refused = await stack.rest(alice, 'neonpanel_import_create_documents', { company: acme.uuid, data, idempotency_key: 'k-refused-01' });
-    expect(textOf(refused.body)).toBe('NeonPanel is unavailable, try again');
-    await stack.rest(alice, 'neonpanel_import_create_documents', { company: acme.uuid, data, idempotency_key: 'k-refused-01' });
-    expect(posts() - before).toBe(3); // the refused key was free to try again
+  it('frees an idempotency key when NeonPanel refused the write for good (a 4xx)', async () => {
+    const data = { vendor_name: 'V', ref_number: 'T-422', date: new Date().toISOString().slice(0, 10), lines: [] };
+    const posts = () => stack.sandbox.requests.filter((r) => r.method === 'POST').length;
+    // A company this user has no access to: NeonPanel answers 403, a definite refusal.
+    const elsewhere = '00000000-0000-4000-8000-000000000403';
+    const before = posts();
+    const refused = await stack.rest(alice, 'neonpanel_import_create_documents', { company: elsewhere, data, idempotency_key: 'k-refused-01' });
+    expect(refused.body.isError).toBe(true);
+    expect(textOf(refused.body)).not.toMatch(/Outcome unknown/);
+    const retried = await stack.rest(alice, 'neonpanel_import_create_documents', { company: elsewhere, data, idempotency_key: 'k-refused-01' });
+    expect(textOf(retried.body)).not.toMatch(/Outcome unknown|already used|still running/);
+    expect(posts() - before).toBe(2); // the refused key was free to try again
   });
 
   it('never shows the upstream URL or body in a result', async () => {
