@@ -97,10 +97,7 @@ describe('parameters', () => {
   it('uses only variable names the server reads', () => {
     const serverConfig = readFileSync(path.join(repositoryRoot(), 'packages/server/src/config.ts'), 'utf8');
     const schema = serverConfig.slice(serverConfig.indexOf('const EnvSchema'), serverConfig.indexOf('});', serverConfig.indexOf('const EnvSchema')));
-    // Issue 25 (the broker) and issue 26 (REDIS_MODE) add these to the server in parallel with
-    // this stack; once they are in its schema this list changes nothing and can go.
-    const arrivingWithTheServer = ['AUTH_MODE', 'REDIS_MODE', 'NEONPANEL_CLIENT_ID', 'NEONPANEL_CLIENT_SECRET', 'BROKER_VAULT_KEY', 'BROKER_SIGNING_KEYS'];
-    const known = new Set([...[...schema.matchAll(/^\s+([A-Z][A-Z0-9_]*):/gm)].map((m) => m[1]), ...arrivingWithTheServer]);
+    const known = new Set([...schema.matchAll(/^\s+([A-Z][A-Z0-9_]*):/gm)].map((m) => m[1]));
     expect(known.size).toBeGreaterThan(20);
     const names = [...Object.keys(environment()), ...(container()['Secrets'] as { Name: string }[]).map((s) => s.Name)];
     expect(names.filter((n) => !known.has(n))).toEqual([]);
