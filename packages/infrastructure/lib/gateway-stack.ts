@@ -109,6 +109,7 @@ export class GatewayStack extends Stack {
 
     // The release hook and the canary run the same matrix, from the same bundle, on the same secret.
     const gateOptions = {
+      authMode: config.authMode,
       ...(props.releaseHookCode ? { code: props.releaseHookCode } : {}),
       ...(config.releaseHookTokenSecretArn ? { tokenSecretArn: config.releaseHookTokenSecretArn } : {}),
       ...(config.releaseHookScopeProbeTool ? { scopeProbeTool: config.releaseHookScopeProbeTool } : {}),

@@ -148,6 +148,7 @@ describe('the release hook', () => {
       GATE_RETRY_DELAY_SECONDS: '30',
       GATE_TOKEN_SECRET_ARN: FIXTURE_GATE_SECRET_ARN,
       GATE_SCOPE_PROBE_TOOL: 'neonpanel_import_pdf',
+      GATE_AUTH_MODE: 'broker',
     });
     const privateSubnets = resources('AWS::EC2::Subnet')
       .filter(([, s]) => (s.Properties['Tags'] as { Key: string; Value: string }[]).some((t) => t.Key === 'aws-cdk:subnet-type' && t.Value === 'Private'))

@@ -74,6 +74,7 @@ describe('the canary function', () => {
       CANARY_METRICS_NAMESPACE: 'NeonPanelMcp',
       GATE_TOKEN_SECRET_ARN: FIXTURE_GATE_SECRET_ARN,
       GATE_SCOPE_PROBE_TOOL: 'neonpanel_import_pdf',
+      GATE_AUTH_MODE: 'broker',
     });
     expect(variant.template.toJSON()['Resources'][canaryFunction(variant.template)[0]].Properties['Environment'].Variables)
       .not.toHaveProperty('GATE_TOKEN_SECRET_ARN');

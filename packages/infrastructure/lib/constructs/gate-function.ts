@@ -15,6 +15,8 @@ export interface GateMatrixProps {
   scopeProbeTool?: string;
   /** Limit for each request of the matrix. @default 5 seconds */
   requestTimeout?: Duration;
+  /** The gateway's AUTH_MODE: under `broker` the matrix also checks the broker's discovery and refusals. @default direct */
+  authMode?: 'broker' | 'direct';
 }
 
 /** The matrix's variables (src/hook/settings.ts reads them). */
@@ -24,6 +26,7 @@ export function gateEnvironment(props: GateMatrixProps): Record<string, string> 
     [HOOK_ENV.timeoutMs]: String((props.requestTimeout ?? Duration.seconds(5)).toMilliseconds()),
     ...(props.tokenSecretArn ? { [HOOK_ENV.tokenSecretArn]: props.tokenSecretArn } : {}),
     ...(props.scopeProbeTool ? { [HOOK_ENV.scopeProbeTool]: props.scopeProbeTool } : {}),
+    ...(props.authMode ? { [HOOK_ENV.authMode]: props.authMode } : {}),
   };
 }
 

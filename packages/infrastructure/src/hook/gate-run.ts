@@ -15,6 +15,7 @@ export interface GateRunSettings {
   reserveMs: number;
   readTool?: string;
   scopeProbeTool?: string;
+  authMode?: 'broker' | 'direct';
 }
 
 export interface GateRunDependencies {

@@ -27,6 +27,8 @@ export interface ReleaseHookSettings {
   reserveMs: number;
   readTool?: string;
   scopeProbeTool?: string;
+  /** The gateway's AUTH_MODE; `broker` runs the broker cases too. @default the runner's (direct) */
+  authMode?: 'broker' | 'direct';
 }
 
 export interface ReleaseHookDependencies {

@@ -11,6 +11,7 @@ export interface MatrixRunOptions {
   timeoutMs?: number;
   readTool?: string;
   scopeProbeTool?: string;
+  authMode?: 'broker' | 'direct';
 }
 
 export type MatrixRunner = (options: MatrixRunOptions) => Promise<MatrixReport & { skipped?: { category: string; name: string }[] }>;
@@ -23,7 +24,7 @@ export interface GateTokens {
 
 /** The runner's options for one run: the settings' URL and tools, the tokens when there are some. */
 export function matrixRunOptions(
-  settings: { url: string; timeoutMs: number; readTool?: string; scopeProbeTool?: string },
+  settings: { url: string; timeoutMs: number; readTool?: string; scopeProbeTool?: string; authMode?: 'broker' | 'direct' },
   tokens: GateTokens | undefined,
 ): MatrixRunOptions {
   return {
@@ -32,6 +33,7 @@ export function matrixRunOptions(
     ...(tokens ? { token: tokens.token } : {}),
     ...(tokens?.limitedToken ? { limitedToken: tokens.limitedToken } : {}),
     ...(settings.readTool ? { readTool: settings.readTool } : {}),
+    ...(settings.authMode ? { authMode: settings.authMode } : {}),
     // The scope case needs the limited token; without it the probe tool means nothing.
     ...(tokens?.limitedToken && settings.scopeProbeTool ? { scopeProbeTool: settings.scopeProbeTool } : {}),
   };

@@ -13,6 +13,7 @@ export const HOOK_ENV = {
   tokenSecretArn: 'GATE_TOKEN_SECRET_ARN',
   readTool: 'GATE_READ_TOOL',
   scopeProbeTool: 'GATE_SCOPE_PROBE_TOOL',
+  authMode: 'GATE_AUTH_MODE',
 } as const;
 
 export interface HookEnvironmentSettings extends ReleaseHookSettings {
@@ -27,6 +28,8 @@ export interface MatrixEnvironmentSettings {
   tokenSecretArn: string | undefined;
   readTool?: string;
   scopeProbeTool?: string;
+  /** The gateway's AUTH_MODE: `broker` also runs the broker cases (its discovery names itself). */
+  authMode?: 'broker' | 'direct';
 }
 
 export function integer(env: Record<string, string | undefined>, name: string, fallback: number, min: number, max: number): number {
@@ -46,8 +49,11 @@ export function matrixSettingsFromEnv(env: Record<string, string | undefined>): 
   } catch {
     throw new Error(`${HOOK_ENV.url} must be an absolute http(s) URL, got "${url}"`);
   }
+  const authMode = env[HOOK_ENV.authMode] || undefined;
+  if (authMode !== undefined && authMode !== 'broker' && authMode !== 'direct') throw new Error(`${HOOK_ENV.authMode} must be broker or direct, got "${authMode}"`);
   return {
     url,
+    ...(authMode ? { authMode } : {}),
     timeoutMs: integer(env, HOOK_ENV.timeoutMs, 5_000, 100, 60_000),
     reserveMs: 10_000,
     tokenSecretArn: env[HOOK_ENV.tokenSecretArn] || undefined,

@@ -94,6 +94,13 @@ describe('tokens from Secrets Manager', () => {
     expect(runner.calls[0]).toEqual(expect.objectContaining({ token: 'tok-aaaaaaaaaaaaaaaaaaaa', limitedToken: 'lim-bbbbbbbbbbbbbbbbbbbb', scopeProbeTool: 'neonpanel_import_pdf' }));
   });
 
+  it('tells the runner the gateway\'s auth mode, so a broker gateway is checked as one', async () => {
+    const runner = scriptedRunner();
+    const hook = createReleaseHook(settingsFor(URL, { authMode: 'broker' }), { runMatrix: runner, log: () => undefined });
+    expect(await hook(hookEvent())).toEqual({ hookStatus: 'SUCCEEDED' });
+    expect(runner.calls[0]).toEqual(expect.objectContaining({ authMode: 'broker' }));
+  });
+
   it('FAILED, without running the matrix, when the secret cannot be read; the log names the call, not a value', async () => {
     const secrets = new SecretsManagerClient({ region: 'eu-west-1' });
     mockClient(secrets).on(GetSecretValueCommand).rejects(Object.assign(new Error('User is not authorized'), { name: 'AccessDeniedException' }));
@@ -116,6 +123,10 @@ describe('tokens from Secrets Manager', () => {
 });
 
 describe('settings from the Lambda environment', () => {
+  it('reads the gateway\'s auth mode', () => {
+    expect(hookSettingsFromEnv({ GATE_URL: URL, GATE_AUTH_MODE: 'broker' })).toEqual(expect.objectContaining({ authMode: 'broker' }));
+  });
+
   it('has defaults for everything but the URL', () => {
     expect(hookSettingsFromEnv({ GATE_URL: URL })).toEqual({ url: URL, timeoutMs: 5_000, maxAttempts: 4, retryDelaySeconds: 30, reserveMs: 10_000, tokenSecretArn: undefined });
   });
@@ -125,6 +136,7 @@ describe('settings from the Lambda environment', () => {
     [{ GATE_URL: 'mcp.neonpanel.com' }, 'GATE_URL must be an absolute http(s) URL'],
     [{ GATE_URL: URL, GATE_MAX_ATTEMPTS: '0' }, 'GATE_MAX_ATTEMPTS must be an integer between 1 and 20, got "0"'],
     [{ GATE_URL: URL, GATE_TIMEOUT_MS: 'soon' }, 'GATE_TIMEOUT_MS must be an integer'],
+    [{ GATE_URL: URL, GATE_AUTH_MODE: 'proxy' }, 'GATE_AUTH_MODE must be broker or direct, got "proxy"'],
   ])('refuses %j naming the variable', (env, message) => {
     expect(() => hookSettingsFromEnv(env)).toThrow(message);
   });
