@@ -166,11 +166,20 @@ it('meets its targets under kill -9, a Redis restart, NeonPanel 502/timeout afte
   issuer.setDown(false);
 
   ctx.phase = 'sigterm drain';
-  // 6. A SIGTERM drain during load: in-flight work finishes, new work goes to the other task.
+  // 6. A SIGTERM drain during load, in ECS's order: the task leaves the load balancer first
+  // (new requests go to the other task), then gets SIGTERM while its in-flight work (slow
+  // creates, open streams) is still running; that work must finish or be handed on.
   const draining = tasks[0]!;
+  tap.setCreateFault('slow-answer', 800);
+  const writesDuringDrain = [write(ctx), write(ctx)];
+  await sleep(200);
+  await nginx.route(tasks.filter((t) => t !== draining).map((t) => t.port));
   draining.child.kill('SIGTERM');
   await exited(draining);
+  tap.setCreateFault('none');
+  await Promise.all(writesDuringDrain);
   tasks[0] = await startTask(env, PUBLIC_BASE, draining.port);
+  await nginx.route(tasks.map((t) => t.port));
   process.stdout.write(`ports: drained ${draining.port}, killed ${victim.port}\n`);
   await sleep(1_000);
   await checkSessions();

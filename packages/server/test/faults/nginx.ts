@@ -6,13 +6,18 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../helpers/redis.js';
 
 export interface Nginx {
   url: string;
+  /**
+   * Sends new requests only to these tasks (nginx reloads; requests already proxied finish on
+   * the old workers), as the ALB does once ECS deregisters a task that it is about to stop.
+   */
+  route(upstreamPorts: readonly number[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -20,7 +25,7 @@ export interface Nginx {
 export async function startNginx(upstreamPorts: readonly number[], publicHost: string): Promise<Nginx> {
   const dir = await mkdtemp(join(tmpdir(), 'mcp-nginx-'));
   const port = await freePort();
-  const conf = `
+  const confOf = (ports: readonly number[]) => `
 worker_processes 1;
 pid ${dir}/nginx.pid;
 error_log ${dir}/error.log warn;
@@ -33,7 +38,7 @@ http {
   uwsgi_temp_path ${dir}/uwsgi;
   scgi_temp_path ${dir}/scgi;
   upstream tasks {
-${upstreamPorts.map((p) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=2s;`).join('\n')}
+${ports.map((p) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=2s;`).join('\n')}
   }
   server {
     listen 127.0.0.1:${port};
@@ -53,10 +58,11 @@ ${upstreamPorts.map((p) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=2
   }
 }
 `;
-  await writeFile(join(dir, 'nginx.conf'), conf);
+  await writeFile(join(dir, 'nginx.conf'), confOf(upstreamPorts));
   // Debian installs it in /usr/sbin, which a non-root PATH may lack.
   const binary = existsSync('/usr/sbin/nginx') ? '/usr/sbin/nginx' : 'nginx';
   const child: ChildProcess = spawn(binary, ['-e', join(dir, 'error.log'), '-p', dir, '-c', join(dir, 'nginx.conf'), '-g', 'daemon off;'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const pidFile = join(dir, 'nginx.pid');
   let stderr = '';
   child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
   const url = `http://127.0.0.1:${port}`;
@@ -75,6 +81,22 @@ ${upstreamPorts.map((p) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=2
   }
   return {
     url,
+    async route(ports) {
+      await writeFile(join(dir, 'nginx.conf'), confOf(ports));
+      const before = await readFile(pidFile, 'utf8');
+      // SIGHUP: the master rereads the file and starts new workers; the old ones finish what
+      // they proxy. Wait until the new config is in force: a request then names only `ports`.
+      process.kill(Number(before.trim()), 'SIGHUP');
+      const until = Date.now() + 10_000;
+      let inForce = 0;
+      while (inForce < 10) {
+        const r = await fetch(`${url}/health`, { signal: AbortSignal.timeout(1_000) }).catch(() => undefined);
+        await r?.body?.cancel();
+        const upstream = r?.headers.get('x-upstream') ?? '';
+        inForce = ports.some((p) => upstream.endsWith(`:${p}`)) ? inForce + 1 : 0;
+        if (Date.now() > until) throw new Error(`nginx did not take the new upstreams within 10 s: ${stderr}`);
+      }
+    },
     async close() {
       if (child.exitCode === null) {
         const exited = new Promise<void>((r) => child.once('exit', () => r()));
