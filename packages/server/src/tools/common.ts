@@ -54,14 +54,23 @@ export async function companiesOf(ctx: ToolContext): Promise<CompanySummary[]> {
   const cached = ctx.services.companyCache.get(ctx.subject);
   if (cached) return cached;
   const inFlight = ctx.services.companiesInFlight;
-  let fetching = inFlight.get(ctx.subject);
-  if (!fetching) {
-    fetching = fetchCompanies(ctx);
-    inFlight.set(ctx.subject, fetching);
-    const done = (): void => void inFlight.delete(ctx.subject);
+  const shared = inFlight.get(ctx.subject);
+  if (!shared) {
+    const fetching = fetchCompanies(ctx);
+    const entry = { fetching, signal: ctx.signal };
+    inFlight.set(ctx.subject, entry);
+    const done = (): void => void (inFlight.get(ctx.subject) === entry && inFlight.delete(ctx.subject));
     fetching.then(done, done);
+    return fetching;
   }
-  return fetching;
+  try {
+    return await shared.fetching;
+  } catch (error) {
+    // The shared fetch runs under the call that started it: when that caller cancelled, the
+    // fetch failed for its reason, not ours. A caller still waiting fetches again itself.
+    if (shared.signal?.aborted && !ctx.signal?.aborted) return companiesOf(ctx);
+    throw error;
+  }
 }
 
 async function fetchCompanies(ctx: ToolContext): Promise<CompanySummary[]> {

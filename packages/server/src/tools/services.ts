@@ -21,7 +21,8 @@ export interface ToolServices {
   /** Each user's full company list, cached per token subject (not per raw token) with a TTL. */
   companyCache: LRUCache<string, CompanySummary[]>;
   /** The company-list fetch in flight per subject, shared by whoever asks meanwhile. */
-  companiesInFlight: Map<string, Promise<CompanySummary[]>>;
+  /** The company-list fetch in flight per subject, and the signal of the call that started it. */
+  companiesInFlight: Map<string, { fetching: Promise<CompanySummary[]>; signal: AbortSignal | undefined }>;
   /** Write calls by (subject, idempotency key), in the shared store: a retry that reaches another task returns the first result. */
   idempotency: IdempotencyStore;
   /** How long an idempotency record is kept (24 h). */

@@ -27,3 +27,29 @@ it('sends one company-list request for ten concurrent callers of the same user, 
   expect(answers[10]).toEqual([{ uuid: 'u-bob', name: 'Co bob' }]);
   expect(services.companiesInFlight.size).toBe(0);
 });
+
+it('a caller still waiting fetches again when the caller whose fetch it shared cancels', async () => {
+  const services = createToolServices({ neonpanelBaseUrl: 'https://np.test', companyCacheTtlMs: 60_000 });
+  let requests = 0;
+  const contextWith = (signal: AbortSignal): ToolContext => ({
+    subject: 'alice',
+    services,
+    signal,
+    neonpanel: () => ({
+      GET: async () => {
+        requests++;
+        await new Promise((r) => setTimeout(r, 20));
+        if (signal.aborted) throw signal.reason;
+        return { data: { data: [{ uuid: 'u-alice', name: 'Co alice' }], last_page: 1 } };
+      },
+    }),
+  }) as unknown as ToolContext;
+  const first = new AbortController();
+  const cancelled = companiesOf(contextWith(first.signal));
+  const waiting = companiesOf(contextWith(new AbortController().signal));
+  first.abort(new Error('client cancelled'));
+  await expect(cancelled).rejects.toThrow('client cancelled');
+  await expect(waiting).resolves.toEqual([{ uuid: 'u-alice', name: 'Co alice' }]);
+  expect(requests).toBe(2);
+  expect(services.companiesInFlight.size).toBe(0);
+});
